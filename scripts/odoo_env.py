@@ -1,0 +1,273 @@
+"""Find an Odoo 19 and a PostgreSQL server for the Odoo suite and the demo.
+
+The contract (README, "Running the Odoo suite"):
+
+- ``ODOO_PYTHON``: a Python interpreter that can ``import odoo`` (Odoo 19 and its requirements).
+  If unset, the project's own ``.venv`` is tried. ``ODOO_PATH``, if set, is an Odoo 19 source
+  tree (the folder with ``odoo-bin``) added to that interpreter's path.
+- PostgreSQL: with ``PGHOST``/``PGPORT``/``PGUSER``/``PGPASSWORD`` set, that server is used (a
+  role that may create databases). Otherwise a private throwaway cluster is started with the
+  machine's ``initdb``/``pg_ctl`` on a free port, as an unprivileged system user when run as
+  root (PostgreSQL refuses to run as root), and removed afterwards.
+"""
+
+import contextlib
+import glob
+import os
+import pwd
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_SYSTEM_USER = "superoffice-pg"
+PG_ROLE = "odoo_suite"
+PG_ROLE_PASSWORD = "odoo_suite"
+
+
+class Interrupted(Exception):
+    """Raised from SIGTERM/SIGHUP so that every ``finally`` cleans up."""
+
+
+def install_signal_handlers():
+    def _raise(signum, _frame):
+        raise Interrupted(f"signal {signum}")
+
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, _raise)
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def odoo_env_vars(odoo_path=None):
+    """Environment for an Odoo process: the repository (for the simulator) and ODOO_PATH on the path."""
+    env = dict(os.environ)
+    parts = [str(ROOT)]
+    if odoo_path:
+        parts.append(odoo_path)
+    if env.get("PYTHONPATH"):
+        parts.append(env["PYTHONPATH"])
+    env["PYTHONPATH"] = os.pathsep.join(parts)
+    return env
+
+
+def find_odoo():
+    """Return ``(python, odoo_path, version)`` of an Odoo 19, or None when there is none."""
+    candidates = []
+    if os.environ.get("ODOO_PYTHON"):
+        candidates.append(os.environ["ODOO_PYTHON"])
+    else:
+        candidates.append(str(ROOT / ".venv" / "bin" / "python"))
+    odoo_path = os.environ.get("ODOO_PATH") or None
+    for python in candidates:
+        if not Path(python).exists() and not shutil.which(python):
+            continue
+        probe = subprocess.run(
+            [python, "-c", "import odoo.release as r; print(r.version_info[0], r.version)"],
+            capture_output=True,
+            text=True,
+            env=odoo_env_vars(odoo_path),
+            check=False,
+        )
+        if probe.returncode != 0:
+            continue
+        major, version = probe.stdout.split(maxsplit=1)
+        if major == "19":
+            return python, odoo_path, version.strip()
+    return None
+
+
+def odoo_command(python, odoo_path):
+    if odoo_path:
+        return [python, str(Path(odoo_path) / "odoo-bin")]
+    return [python, "-m", "odoo"]
+
+
+def addons_path(python, odoo_path):
+    """Odoo's own addons folders plus the repository root (which holds the addon)."""
+    code = (
+        "import os, odoo, odoo.addons as a;"
+        "paths=[p for p in a.__path__];"
+        "root=os.path.dirname(os.path.dirname(odoo.__file__));"
+        "paths.append(os.path.join(root, 'addons'));"
+        "print(','.join(p for p in dict.fromkeys(paths) if os.path.isdir(p)))"
+    )
+    out = subprocess.run(
+        [python, "-c", code], capture_output=True, text=True, env=odoo_env_vars(odoo_path), check=True
+    ).stdout.strip()
+    return ",".join([p for p in out.split(",") if p] + [str(ROOT)])
+
+
+# --------------------------------------------------------------------------------- PostgreSQL
+
+
+def _pg_bindir():
+    candidates = []
+    if shutil.which("pg_config"):
+        out = subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True, check=False)
+        candidates.append(out.stdout.strip())
+    candidates += sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)
+    for bindir in candidates:
+        if bindir and Path(bindir, "initdb").exists() and Path(bindir, "pg_ctl").exists():
+            return bindir
+    initdb = shutil.which("initdb")
+    if initdb and shutil.which("pg_ctl"):
+        return str(Path(initdb).parent)
+    return None
+
+
+def _ensure_system_user(name):
+    try:
+        return pwd.getpwnam(name)
+    except KeyError:
+        subprocess.run(
+            ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", name],
+            check=True,
+        )
+        return pwd.getpwnam(name)
+
+
+def _as_user(cmd, user):
+    """Run ``cmd`` as ``user`` when we are root, else as ourselves."""
+    if os.geteuid() != 0:
+        return cmd
+    return ["runuser", "-u", user, "--", *cmd]
+
+
+@contextlib.contextmanager
+def private_cluster():
+    """Start a throwaway PostgreSQL cluster; yield its connection settings; remove it."""
+    bindir = _pg_bindir()
+    if not bindir:
+        raise RuntimeError(
+            "no PostgreSQL server binaries (initdb, pg_ctl) found; install PostgreSQL "
+            "(Debian: apt-get install postgresql) or set PGHOST/PGPORT/PGUSER/PGPASSWORD"
+        )
+    workdir = Path(tempfile.mkdtemp(prefix="so-pg-"))
+    datadir, sockdir = workdir / "data", workdir / "socket"
+    sockdir.mkdir()
+    user = PG_SYSTEM_USER if os.geteuid() == 0 else pwd.getpwuid(os.geteuid()).pw_name
+    if os.geteuid() == 0:
+        entry = _ensure_system_user(user)
+        os.chmod(workdir, 0o755)
+        for path in (workdir, sockdir):
+            os.chown(path, entry.pw_uid, entry.pw_gid)
+    port = free_port()
+    log = workdir / "postgres.log"
+    started = False
+    try:
+        subprocess.run(
+            _as_user(
+                [
+                    f"{bindir}/initdb", "-D", str(datadir), "-U", "postgres", "-E", "UTF8",
+                    "--locale=C.UTF-8", "--auth-local=trust", "--auth-host=trust",
+                ],
+                user,
+            ),
+            check=True,
+            stdout=subprocess.DEVNULL,
+            cwd="/",
+        )
+        options = (
+            f"-p {port} -k {sockdir} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off"
+        )
+        subprocess.run(
+            _as_user(
+                [f"{bindir}/pg_ctl", "-D", str(datadir), "-l", str(log), "-o", options, "-w", "start"],
+                user,
+            ),
+            check=True,
+            stdout=subprocess.DEVNULL,
+            cwd="/",
+        )
+        started = True
+        subprocess.run(
+            [
+                f"{bindir}/psql", "-h", str(sockdir), "-p", str(port), "-U", "postgres", "-q",
+                "-c", f"CREATE ROLE {PG_ROLE} LOGIN CREATEDB PASSWORD '{PG_ROLE_PASSWORD}'",
+            ],
+            check=True,
+            cwd="/",
+        )
+        yield {"host": "127.0.0.1", "port": str(port), "user": PG_ROLE, "password": PG_ROLE_PASSWORD}
+    finally:
+        if started:
+            subprocess.run(
+                _as_user([f"{bindir}/pg_ctl", "-D", str(datadir), "-m", "immediate", "-w", "stop"], user),
+                check=False,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                cwd="/",
+            )
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def postgres():
+    """The PostgreSQL to use: the one the PG* variables name, or a private throwaway cluster."""
+    if os.environ.get("PGHOST") or os.environ.get("PGPORT") or os.environ.get("PGUSER"):
+        yield {
+            "host": os.environ.get("PGHOST", "127.0.0.1"),
+            "port": os.environ.get("PGPORT", "5432"),
+            "user": os.environ.get("PGUSER", pwd.getpwuid(os.geteuid()).pw_name),
+            "password": os.environ.get("PGPASSWORD", ""),
+        }
+        return
+    with private_cluster() as settings:
+        yield settings
+
+
+def db_args(pg):
+    args = ["--db_host", pg["host"], "--db_port", pg["port"], "--db_user", pg["user"]]
+    if pg["password"]:
+        args += ["--db_password", pg["password"]]
+    return args
+
+
+def drop_database(python, pg, dbname):
+    """Drop ``dbname`` with the Odoo interpreter's psycopg2 (no psql needed on the machine)."""
+    code = (
+        "import sys, psycopg2\n"
+        "h, p, u, pw, db = sys.argv[1:]\n"
+        "c = psycopg2.connect(host=h, port=p, user=u, password=pw, dbname='postgres')\n"
+        "c.autocommit = True\n"
+        "cur = c.cursor()\n"
+        "cur.execute('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname=%s', (db,))\n"
+        "cur.execute('DROP DATABASE IF EXISTS \"%s\"' % db.replace('\"', ''))\n"
+    )
+    for _attempt in range(5):
+        result = subprocess.run(
+            [python, "-c", code, pg["host"], pg["port"], pg["user"], pg["password"], dbname],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if result.returncode == 0:
+            return True
+        time.sleep(1)
+    print(f"warning: could not drop database {dbname}: {result.stderr.strip()}", file=sys.stderr)
+    return False
+
+
+def terminate(process, grace=15):
+    """Stop an Odoo process group: SIGINT (clean shutdown), then SIGKILL."""
+    if process.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGINT)
+    try:
+        process.wait(grace)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()

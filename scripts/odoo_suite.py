@@ -1,0 +1,134 @@
+"""Run the addon's Odoo tests in a throwaway database on a real PostgreSQL.
+
+Finds Odoo 19 and PostgreSQL as ``odoo_env`` describes, creates a fresh database, installs
+``superoffice_connector`` with ``--test-tags /superoffice_connector``, reads Odoo's result line,
+drops the database and prints exactly one summary line::
+
+    odoo suite: N tests, F failed, E errors
+
+or, with no Odoo 19 found, ``odoo suite: SKIPPED (no Odoo 19 found; set ODOO_PYTHON)``.
+Exit status 1 on any failed or errored test or a failed install, else 0.
+
+Optional: ``ODOO_SUITE_TEMPLATE`` names an existing database with ``contacts`` and ``project``
+installed, copied instead of starting from an empty one (faster local runs);
+``ODOO_SUITE_TAGS`` overrides the test tags (default ``/superoffice_connector``).
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import odoo_env  # noqa: E402
+
+RESULT_RE = re.compile(r"odoo\.tests\.result: (\d+) failed, (\d+) error\(s\) of (\d+) tests")
+SHOWN_RE = re.compile(r" (ERROR|CRITICAL|WARNING) .*|^(FAIL|ERROR):|^Traceback|^\S*Error")
+ADDON = "superoffice_connector"
+
+
+def create_database(python, pg, dbname, template):
+    code = (
+        "import sys, psycopg2\n"
+        "h, p, u, pw, db, tpl = sys.argv[1:]\n"
+        "c = psycopg2.connect(host=h, port=p, user=u, password=pw, dbname='postgres')\n"
+        "c.autocommit = True\n"
+        "q = 'CREATE DATABASE \"%s\" ENCODING \\'unicode\\' TEMPLATE \"%s\"' % (db, tpl or 'template0')\n"
+        "c.cursor().execute(q)\n"
+    )
+    subprocess.run(
+        [python, "-c", code, pg["host"], pg["port"], pg["user"], pg["password"], dbname, template],
+        check=True,
+    )
+
+
+def run_suite(python, odoo_path, pg, log_path):
+    dbname = f"so_suite_{uuid.uuid4().hex[:10]}"
+    data_dir = tempfile.mkdtemp(prefix="so-odoo-data-")
+    template = os.environ.get("ODOO_SUITE_TEMPLATE", "")
+    tags = os.environ.get("ODOO_SUITE_TAGS", f"/{ADDON}")
+    created = False
+    process = None
+    try:
+        if template:
+            create_database(python, pg, dbname, template)
+            created = True
+        cmd = odoo_env.odoo_command(python, odoo_path) + [
+            "--addons-path", odoo_env.addons_path(python, odoo_path),
+            "--data-dir", data_dir,
+            "-d", dbname,
+            "-i", ADDON,
+            "--test-tags", tags,
+            "--stop-after-init",
+            "--http-port", str(odoo_env.free_port()),
+            "--gevent-port", str(odoo_env.free_port()),
+            "--without-demo", "all",
+            "--log-level", "info",
+            *odoo_env.db_args(pg),
+        ]  # fmt: skip
+        created = True  # Odoo creates it when it does not exist yet
+        counts = None
+        with open(log_path, "w", encoding="utf-8") as log:
+            process = subprocess.Popen(
+                cmd,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                env=odoo_env.odoo_env_vars(odoo_path),
+                start_new_session=True,
+            )
+            for line in process.stdout:
+                log.write(line)
+                match = RESULT_RE.search(line)
+                if match:
+                    counts = tuple(int(g) for g in match.groups())
+                    print(line.rstrip())
+                elif SHOWN_RE.search(line):
+                    print(line.rstrip())
+            returncode = process.wait()
+        return counts, returncode
+    finally:
+        if process is not None:
+            odoo_env.terminate(process)
+        if created:
+            odoo_env.drop_database(python, pg, dbname)
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def main():
+    odoo_env.install_signal_handlers()
+    found = odoo_env.find_odoo()
+    if not found:
+        print("odoo suite: SKIPPED (no Odoo 19 found; set ODOO_PYTHON)")
+        return 0
+    python, odoo_path, version = found
+    print(f"odoo suite: Odoo {version} at {python}" + (f" with {odoo_path}" if odoo_path else ""))
+    log_path = Path(tempfile.gettempdir()) / f"odoo-suite-{os.getpid()}.log"
+    try:
+        with odoo_env.postgres() as pg:
+            counts, returncode = run_suite(python, odoo_path, pg, log_path)
+    except (KeyboardInterrupt, odoo_env.Interrupted):
+        print("odoo suite: INTERRUPTED (database and cluster removed)")
+        return 130
+    if counts is None:
+        print(f"odoo suite: install of {ADDON} failed (exit {returncode}); full log: {log_path}")
+        with open(log_path, encoding="utf-8") as log:
+            tail = log.readlines()[-60:]
+        sys.stdout.writelines(tail)
+        print("odoo suite: 0 tests, 0 failed, 1 errors")
+        return 1
+    failed, errors, total = counts
+    print(f"odoo suite: {total} tests, {failed} failed, {errors} errors")
+    if failed or errors or returncode != 0 or total == 0:
+        print(f"odoo suite: full log: {log_path}")
+        return 1
+    log_path.unlink(missing_ok=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

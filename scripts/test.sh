@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The test command (`make test`): builds the project's virtual environment if needed, then runs
+# ruff, pylint-odoo, the static checks, the pure pytest suite and the Odoo suite, in that order.
+# Exits non-zero when any step fails; every step runs so one report shows all problems.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/venv.sh || exit 1
+PY=.venv/bin/python
+failed=()
+
+step() {
+    local name=$1
+    shift
+    echo
+    echo "==> $name"
+    if "$@"; then
+        echo "<== $name: ok"
+    else
+        echo "<== $name: FAILED"
+        failed+=("$name")
+    fi
+}
+
+step "ruff" .venv/bin/ruff check .
+step "pylint-odoo" .venv/bin/pylint --rcfile=.pylintrc-mandatory superoffice_connector
+step "static checks" "$PY" scripts/static_checks.py
+pure_suite() {
+    "$PY" -m pytest tests -q -p no:cacheprovider "$@"
+    local rc=$?
+    # pytest exits 5 when it collected nothing: that is a failure of the suite, not a pass.
+    [ "$rc" -eq 0 ]
+}
+step "pure suite" pure_suite
+step "odoo suite" "$PY" scripts/odoo_suite.py
+
+echo
+if [ ${#failed[@]} -gt 0 ]; then
+    echo "FAILED: ${failed[*]}"
+    exit 1
+fi
+echo "all checks passed"
