@@ -94,11 +94,11 @@ def odoo_command(python, odoo_path):
 
 def addons_path(python, odoo_path):
     """Odoo's own addons folders plus the repository root (which holds the addon)."""
+    # Odoo 19's `odoo` is a namespace package (no __file__): look next to each of its paths.
     code = (
         "import os, odoo, odoo.addons as a;"
-        "paths=[p for p in a.__path__];"
-        "root=os.path.dirname(os.path.dirname(odoo.__file__));"
-        "paths.append(os.path.join(root, 'addons'));"
+        "paths=list(a.__path__);"
+        "paths+=[os.path.join(os.path.dirname(p), 'addons') for p in odoo.__path__];"
         "print(','.join(p for p in dict.fromkeys(paths) if os.path.isdir(p)))"
     )
     out = subprocess.run(
