@@ -278,6 +278,9 @@ def _error_detail(response):
 
 
 def _field_names(body):
+    for key in ("FieldName", "Field", "fieldName"):
+        if isinstance(body.get(key), str) and body[key]:
+            return [body[key]]
     for key in ("Fields", "fields", "FieldNames", "InvalidFields"):
         value = body.get(key)
         if isinstance(value, list):
