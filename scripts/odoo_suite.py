@@ -66,7 +66,7 @@ def run_suite(python, odoo_path, pg, log_path):
             "--stop-after-init",
             "--http-port", str(odoo_env.free_port()),
             "--gevent-port", str(odoo_env.free_port()),
-            "--without-demo", "all",
+            "--http-interface", "127.0.0.1",
             "--log-level", "info",
             *odoo_env.db_args(pg),
         ]  # fmt: skip
