@@ -144,17 +144,26 @@ def _as_user(cmd, user):
 
 
 @contextlib.contextmanager
-def private_cluster():
-    """Start a throwaway PostgreSQL cluster; yield its connection settings; remove it."""
+def cluster(workdir=None, reset=False):
+    """Run a private PostgreSQL cluster and yield its connection settings.
+
+    Without ``workdir`` the cluster is a throwaway in a temporary folder, removed afterwards (the
+    Odoo suite). With ``workdir`` it is kept there between runs (the demo), unless ``reset``.
+    """
     bindir = _pg_bindir()
     if not bindir:
         raise RuntimeError(
             "no PostgreSQL server binaries (initdb, pg_ctl) found; install PostgreSQL "
             "(Debian: apt-get install postgresql) or set PGHOST/PGPORT/PGUSER/PGPASSWORD"
         )
-    workdir = Path(tempfile.mkdtemp(prefix="so-pg-"))
+    throwaway = workdir is None
+    if throwaway:
+        workdir = Path(tempfile.mkdtemp(prefix="so-pg-"))
+    elif reset:
+        shutil.rmtree(workdir, ignore_errors=True)
+    workdir = Path(workdir)
     datadir, sockdir = workdir / "data", workdir / "socket"
-    sockdir.mkdir()
+    sockdir.mkdir(parents=True, exist_ok=True)
     user = PG_SYSTEM_USER if os.geteuid() == 0 else pwd.getpwuid(os.geteuid()).pw_name
     if os.geteuid() == 0:
         entry = _ensure_system_user(user)
@@ -163,24 +172,25 @@ def private_cluster():
             os.chown(path, entry.pw_uid, entry.pw_gid)
     port = free_port()
     log = workdir / "postgres.log"
+    fresh = not (datadir / "PG_VERSION").exists()
     started = False
     try:
-        subprocess.run(
-            _as_user(
-                [
-                    f"{bindir}/initdb", "-D", str(datadir), "-U", "postgres", "-E", "UTF8",
-                    "--locale=C.UTF-8", "--auth-local=trust", "--auth-host=trust",
-                ],
-                user,
-            ),
-            check=True,
-            stdout=subprocess.DEVNULL,
-            cwd="/",
-        )
-        options = (
-            f"-p {port} -k {sockdir} -c listen_addresses=127.0.0.1 -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off"
-        )
+        if fresh:
+            subprocess.run(
+                _as_user(
+                    [
+                        f"{bindir}/initdb", "-D", str(datadir), "-U", "postgres", "-E", "UTF8",
+                        "--locale=C.UTF-8", "--auth-local=trust", "--auth-host=trust",
+                    ],
+                    user,
+                ),
+                check=True,
+                stdout=subprocess.DEVNULL,
+                cwd="/",
+            )  # fmt: skip
+        options = f"-p {port} -k {sockdir} -c listen_addresses=127.0.0.1"
+        if throwaway:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         subprocess.run(
             _as_user(
                 [f"{bindir}/pg_ctl", "-D", str(datadir), "-l", str(log), "-o", options, "-w", "start"],
@@ -191,25 +201,28 @@ def private_cluster():
             cwd="/",
         )
         started = True
-        subprocess.run(
-            [
-                f"{bindir}/psql", "-h", str(sockdir), "-p", str(port), "-U", "postgres", "-q",
-                "-c", f"CREATE ROLE {PG_ROLE} LOGIN CREATEDB PASSWORD '{PG_ROLE_PASSWORD}'",
-            ],
-            check=True,
-            cwd="/",
-        )
+        if fresh:
+            subprocess.run(
+                [
+                    f"{bindir}/psql", "-h", str(sockdir), "-p", str(port), "-U", "postgres", "-q",
+                    "-c", f"CREATE ROLE {PG_ROLE} LOGIN CREATEDB PASSWORD '{PG_ROLE_PASSWORD}'",
+                ],
+                check=True,
+                cwd="/",
+            )  # fmt: skip
         yield {"host": "127.0.0.1", "port": str(port), "user": PG_ROLE, "password": PG_ROLE_PASSWORD}
     finally:
         if started:
+            mode = "immediate" if throwaway else "fast"
             subprocess.run(
-                _as_user([f"{bindir}/pg_ctl", "-D", str(datadir), "-m", "immediate", "-w", "stop"], user),
+                _as_user([f"{bindir}/pg_ctl", "-D", str(datadir), "-m", mode, "-w", "stop"], user),
                 check=False,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
                 cwd="/",
             )
-        shutil.rmtree(workdir, ignore_errors=True)
+        if throwaway:
+            shutil.rmtree(workdir, ignore_errors=True)
 
 
 @contextlib.contextmanager
@@ -223,7 +236,7 @@ def postgres():
             "password": os.environ.get("PGPASSWORD", ""),
         }
         return
-    with private_cluster() as settings:
+    with cluster() as settings:
         yield settings
 
 

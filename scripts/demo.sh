@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# The main command (`make demo`): simulator + Odoo 19 with the addon; Ctrl-C stops both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/venv.sh
+exec .venv/bin/python scripts/demo.py
