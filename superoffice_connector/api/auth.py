@@ -256,3 +256,9 @@ def exchange_authorization_code(client, client_id, client_secret, code, redirect
         "grant_type": "authorization_code", "code": code, "client_id": client_id,
         "client_secret": client_secret, "redirect_uri": redirect_uri,
     })
+
+
+def clear_ticket_cache():
+    """Forget every cached system-user ticket of this process."""
+    with _TICKETS_LOCK:
+        _TICKETS.clear()

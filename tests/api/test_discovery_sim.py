@@ -1,0 +1,42 @@
+"""Tenant discovery through /api/state and rediscovery on 421."""
+
+import pytest
+
+from superoffice_connector.api import TenantNotRunningError
+from superoffice_connector.api.transport import MisdirectedError
+
+from .conftest import make_client
+
+
+def test_api_base_comes_from_tenant_state_and_is_cached(client, sim):
+    assert client.discovery.api_base() == sim.api_base
+    count = client.request_count
+    assert client.discovery.api_base() == sim.api_base
+    assert client.request_count == count
+    assert client.discovery.state["IsRunning"] is True
+
+
+def test_tenant_move_is_followed_after_421(client, sim):
+    client.contacts.get(1)
+    new_base = sim.move_tenant()
+    assert client.contacts.get(2).id == 2
+    assert client.discovery.api_base() == new_base
+
+
+def test_tenant_moving_during_a_request(client, sim):
+    client.contacts.get(1)
+    sim.faults.add("move_tenant", path=r"/Contact/3", count=1)
+    assert client.contacts.get(3).id == 3
+    assert client.discovery.api_base() == sim.api_base
+
+
+def test_second_421_in_a_row_is_not_retried_forever(client, sim):
+    sim.faults.add("status", status=421, count=None)
+    with pytest.raises(MisdirectedError):
+        client.contacts.get(1)
+    assert client.request_count <= 5  # state, 421, state again, 421
+
+
+def test_unknown_tenant_gives_clear_error(sim):
+    with make_client(sim, tenant="Cust99999") as client, pytest.raises(TenantNotRunningError, match="Cust99999"):
+        client.contacts.get(1)

@@ -1,0 +1,68 @@
+"""Property: the filters the builder writes select exactly what a Python predicate selects."""
+
+import string
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from superoffice_connector.api import F, Query
+from superoffice_connector.api.query import all_of, any_of
+
+from .conftest import make_client
+
+ALPHABET = string.ascii_letters + "'&%+#=?/ øæå-"
+texts = st.text(alphabet=ALPHABET, min_size=0, max_size=8)
+names = st.text(alphabet=ALPHABET, min_size=1, max_size=10)
+
+
+def _fold(text):
+    return text.casefold()
+
+
+OPS = {
+    "eq": (lambda f, v: f.eq(v), lambda x, v: _fold(x) == _fold(v)),
+    "begins": (lambda f, v: f.begins(v), lambda x, v: _fold(x).startswith(_fold(v))),
+    "contains": (lambda f, v: f.contains(v), lambda x, v: _fold(v) in _fold(x)),
+}
+leaf = st.tuples(st.sampled_from(["name", "department"]), st.sampled_from(sorted(OPS)), texts)
+trees = st.recursive(
+    leaf,
+    lambda children: st.tuples(st.sampled_from(["and", "or"]), children, children),
+    max_leaves=4,
+)
+
+
+def build(tree):
+    if tree[0] in ("and", "or"):
+        left, right = build(tree[1]), build(tree[2])
+        return all_of(left, right) if tree[0] == "and" else any_of(left, right)
+    column, op, value = tree
+    return OPS[op][0](F(column), value)
+
+
+def holds(tree, row):
+    if tree[0] == "and":
+        return holds(tree[1], row) and holds(tree[2], row)
+    if tree[0] == "or":
+        return holds(tree[1], row) or holds(tree[2], row)
+    column, op, value = tree
+    return OPS[op][1](row[column], value)
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.tuples(names, texts), min_size=1, max_size=6), tree=trees)
+def test_filter_matches_python_predicate(sim, rows, tree):
+    created = [sim.store.create("contact", {"Name": n, "Department": d})["ContactId"]
+               for n, d in rows]
+    try:
+        scope = F("contactId").ge(min(created))
+        with make_client(sim) as client:
+            got = {r.id for r in client.search(
+                "contact", Query().filter(all_of(scope, build(tree))).top(1000))}
+        expected = {cid for cid, (n, d) in zip(created, rows, strict=True)
+                    if holds(tree, {"name": n, "department": d})}
+        assert got == expected
+    finally:
+        for cid in created:
+            sim.store.delete("contact", cid)

@@ -1,0 +1,64 @@
+"""No secret ever appears in an exception message or a log line."""
+
+import logging
+
+import pytest
+
+from superoffice_connector.api import SuperOfficeError, TicketAuth
+
+from .conftest import make_client, oauth_auth, oauth_tokens, system_user_auth
+
+
+def _secrets(sim, tokens):
+    app = sim.app
+    values = [app.client_secret, app.system_token, tokens["access_token"],
+              tokens.get("refresh_token"), app.private_key_pem]
+    values += [line for line in app.private_key_pem.splitlines() if len(line) > 20][:3]
+    return [v for v in values if v]
+
+
+def test_no_secret_in_messages_or_logs(sim, caplog):
+    caplog.set_level(logging.DEBUG)
+    tokens = oauth_tokens(sim)
+    messages = []
+
+    def attempt(client, action):
+        try:
+            action(client)
+        except SuperOfficeError as exc:
+            messages.append(str(exc))
+            messages.append(repr(exc.args))
+
+    scenarios = [
+        (make_client(sim), lambda c: c.contacts.get(999999)),
+        (make_client(sim, auth=system_user_auth(sim, client_secret="bad-secret-value")),
+         lambda c: c.current_principal()),
+        (make_client(sim, auth=TicketAuth(tokens["access_token"], app_token="x")),
+         lambda c: c.contacts.get(1)),
+        (make_client(sim, auth=oauth_auth(sim, tokens, refresh_token="stale-refresh-xyz")),
+         lambda c: (sim.expire_tokens(), c.contacts.get(1))),
+        (make_client(sim, max_retries=1), lambda c: (
+            sim.faults.add("status", status=503, count=2), c.contacts.get(1))),
+        (make_client(sim), lambda c: c.contacts.create({"Name": "y" * 5000})),
+    ]
+    for client, action in scenarios:
+        with client:
+            attempt(client, action)
+    assert len(messages) == 2 * len(scenarios)
+    logs = "\n".join(r.getMessage() for r in caplog.records)
+    reprs = repr(system_user_auth(sim)) + repr(oauth_auth(sim, tokens))
+    for secret in _secrets(sim, tokens) + ["bad-secret-value", "stale-refresh-xyz"]:
+        for text in messages:
+            assert secret not in text
+        assert secret not in logs
+        assert secret not in reprs
+
+
+def test_server_echo_of_a_secret_is_redacted(sim):
+    """If SuperOffice ever echoed the ticket in an error, the client would strip it."""
+    ticket = "7T:echoed-ticket-value"
+    with make_client(sim, auth=TicketAuth(ticket, app_token="app-token-value")) as client:
+        assert client.transport.redact(f"bad ticket {ticket}") == "bad ticket ***"
+        with pytest.raises(SuperOfficeError) as info:
+            client.contacts.get(1)
+        assert ticket not in str(info.value)
