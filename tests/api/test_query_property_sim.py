@@ -16,7 +16,7 @@ names = st.text(alphabet=ALPHABET, min_size=1, max_size=10)
 
 
 def _fold(text):
-    return text.casefold()
+    return text.lower()
 
 
 OPS = {
