@@ -11,6 +11,8 @@
     "data": [
         "security/superoffice_security.xml",
         "security/ir.model.access.csv",
+        "security/superoffice_rules.xml",
+        "data/superoffice_field_mapping_data.xml",
         "views/superoffice_menus.xml",
     ],
     "post_init_hook": "post_init_hook",

@@ -1,0 +1,244 @@
+"""Links: one row per Odoo record and SuperOffice record, unique both ways per connection.
+
+Each link keeps the base snapshot (the last synchronized canonical value of every mapped field),
+the sync state and the retry bookkeeping. The chatter of the linked partner or project records the
+life of the link: linked, disconnected, conflict gained and resolved.
+"""
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+STATES = [
+    ("linked", "Linked"),
+    ("needs_sync", "Needs sync"),
+    ("conflict", "Sync conflict"),
+    ("failed", "Sync failed"),
+    ("disconnected", "Disconnected"),
+]
+ENTITY_TYPES = [("company", "Company"), ("person", "Person"), ("project", "Project")]
+PUSH_CRON_XMLID = "superoffice_connector.superoffice_cron_push"
+
+
+class SuperofficeLink(models.Model):
+    _name = "superoffice.link"
+    _description = "SuperOffice Link"
+    _order = "id desc"
+    _check_company_auto = True
+
+    connection_id = fields.Many2one(
+        "superoffice.connection", required=True, ondelete="cascade", index=True,
+        check_company=True,
+    )
+    company_id = fields.Many2one(
+        related="connection_id.company_id", store=True, index=True, precompute=True
+    )
+    entity_type = fields.Selection(ENTITY_TYPES, required=True)
+    so_id = fields.Integer(string="SuperOffice ID", required=True, index=True)
+    partner_id = fields.Many2one("res.partner", ondelete="cascade", index="btree_not_null")
+    project_id = fields.Many2one("project.project", ondelete="cascade", index="btree_not_null")
+    actor_type = fields.Selection(
+        [("customer", "Customer"), ("supplier", "Supplier")],
+        help="How the company is linked: as a customer or as a supplier (one actor per company).",
+    )
+    state = fields.Selection(STATES, required=True, default="linked", index=True)
+    last_sync_at = fields.Datetime(string="Last synchronized", copy=False)
+    so_updated_at = fields.Datetime(
+        string="SuperOffice updated", copy=False,
+        help="UpdatedDate of the SuperOffice record when it was last read.",
+    )
+    base_snapshot = fields.Json(
+        copy=False, help="Last synchronized canonical value of every mapped field."
+    )
+    conflict_fields = fields.Json(copy=False, help="Keys of the fields changed on both sides.")
+    retry_count = fields.Integer(copy=False, default=0)
+    next_retry_at = fields.Datetime(copy=False)
+    last_error = fields.Text(copy=False)
+    so_url = fields.Char(string="Open in SuperOffice", compute="_compute_so_url")
+    record_name = fields.Char(string="Odoo record", compute="_compute_record_name")
+
+    _so_record_uniq = models.Constraint(
+        "UNIQUE(connection_id, entity_type, so_id)",
+        "This SuperOffice record is already linked to another Odoo record.",
+    )
+    _partner_uniq = models.Constraint(
+        "UNIQUE(connection_id, partner_id)",
+        "This contact is already linked to SuperOffice on this connection.",
+    )
+    _project_uniq = models.Constraint(
+        "UNIQUE(connection_id, project_id)",
+        "This project is already linked to SuperOffice on this connection.",
+    )
+    _one_record = models.Constraint(
+        "CHECK((partner_id IS NULL) <> (project_id IS NULL))",
+        "A link points to exactly one partner or one project.",
+    )
+    _so_id_positive = models.Constraint("CHECK(so_id > 0)", "The SuperOffice ID must be positive.")
+    # The push run reads dirty links per connection; the retry scan reads due failed links.
+    _dirty_idx = models.Index(
+        "(connection_id, state) WHERE state IN ('needs_sync', 'failed', 'conflict')"
+    )
+    _retry_idx = models.Index("(next_retry_at) WHERE next_retry_at IS NOT NULL")
+
+    @api.depends("connection_id", "entity_type", "so_id")
+    def _compute_so_url(self):
+        for link in self:
+            link.so_url = link.connection_id and link.connection_id._web_url(
+                link.entity_type, link.so_id
+            )
+
+    @api.depends("partner_id", "project_id")
+    def _compute_record_name(self):
+        for link in self:
+            link.record_name = link._odoo_record().display_name or False
+
+    @api.depends("entity_type", "so_id", "partner_id", "project_id")
+    def _compute_display_name(self):
+        labels = dict(self._fields["entity_type"]._description_selection(self.env))
+        for link in self:
+            link.display_name = self.env._(
+                "%(record)s ↔ SuperOffice %(type)s %(id)s",
+                record=link._odoo_record().display_name or "?",
+                type=labels.get(link.entity_type, ""),
+                id=link.so_id,
+            )
+
+    @api.constrains("entity_type", "partner_id", "project_id", "actor_type")
+    def _check_entity(self):
+        for link in self:
+            if link.entity_type == "project" and not link.project_id:
+                raise ValidationError(self.env._("A SuperOffice project is linked to a project."))
+            if link.entity_type != "project" and not link.partner_id:
+                raise ValidationError(
+                    self.env._("A SuperOffice company or person is linked to a contact.")
+                )
+            if link.entity_type == "company" and not link.actor_type:
+                raise ValidationError(
+                    self.env._("A company is linked either as a customer or as a supplier.")
+                )
+            if link.entity_type != "company" and link.actor_type:
+                raise ValidationError(
+                    self.env._("Only companies are linked as a customer or a supplier.")
+                )
+
+    # ------------------------------------------------------------------ CRUD
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        links = super().create(vals_list)
+        for link in links:
+            link._post_on_record(
+                self.env._(
+                    "Linked to SuperOffice %(type)s %(id)s (%(connection)s).",
+                    type=link._entity_label(), id=link.so_id, connection=link.connection_id.name,
+                ),
+                link.so_url,
+            )
+        return links
+
+    def write(self, vals):
+        before = {link.id: link.state for link in self} if "state" in vals else {}
+        result = super().write(vals)
+        if before:
+            for link in self:
+                link._post_state_change(before[link.id])
+        return result
+
+    def unlink(self):
+        for link in self:
+            link._post_on_record(
+                self.env._(
+                    "Disconnected from SuperOffice %(type)s %(id)s (%(connection)s). "
+                    "The data stays on both sides.",
+                    type=link._entity_label(), id=link.so_id, connection=link.connection_id.name,
+                )
+            )
+        return super().unlink()
+
+    # ------------------------------------------------------------------ actions
+
+    def action_open_record(self):
+        self.ensure_one()
+        record = self._odoo_record()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": record._name,
+            "res_id": record.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    def action_open_superoffice(self):
+        self.ensure_one()
+        return {"type": "ir.actions.act_url", "url": self.so_url, "target": "new"}
+
+    def action_mark_needs_sync(self):
+        """Queue the links for the next push (also resets a failed link's retries)."""
+        self.write({"state": "needs_sync", "retry_count": 0, "next_retry_at": False,
+                    "last_error": False})
+        self._trigger_push()
+
+    # ------------------------------------------------------------------ business methods
+
+    def _odoo_record(self):
+        """The linked ``res.partner`` or ``project.project``."""
+        self.ensure_one()
+        return self.project_id if self.entity_type == "project" else self.partner_id
+
+    def _entity_label(self):
+        return dict(self._fields["entity_type"]._description_selection(self.env)).get(
+            self.entity_type, ""
+        )
+
+    def _mapping(self):
+        """The connection's FieldMaps for this link's entity type."""
+        self.ensure_one()
+        return self.connection_id._mapping(self.entity_type)
+
+    def _mark_dirty(self):
+        """A mapped field changed in Odoo: queue the push of linked (or failed) links.
+
+        Conflicts stay conflicts (the person resolving them sees the new value) and
+        disconnected links are not synchronized."""
+        dirty = self.filtered(lambda link: link.state in ("linked", "failed"))
+        if dirty:
+            dirty.write({"state": "needs_sync"})
+            dirty._trigger_push()
+        return dirty
+
+    def _trigger_push(self):
+        """Ask the push cron to run soon (no-op while the cron does not exist)."""
+        cron = self.env.ref(PUSH_CRON_XMLID, raise_if_not_found=False)
+        if cron and cron.active:
+            cron.sudo()._trigger()
+
+    def _post_on_record(self, body, url=None):
+        record = self.sudo()._odoo_record()
+        if not record or not hasattr(record, "message_post"):
+            return
+        if url:
+            body = Markup("%s <a href='%s' target='_blank'>%s</a>") % (
+                body, url, self.env._("Open in SuperOffice")
+            )
+        record.message_post(body=body, subtype_xmlid="mail.mt_note")
+
+    def _post_state_change(self, old_state):
+        new_state = self.state
+        if old_state == new_state:
+            return
+        if new_state == "conflict":
+            fields_text = ", ".join(self.conflict_fields or []) or "?"
+            self._post_on_record(
+                self.env._(
+                    "Sync conflict with SuperOffice: %(fields)s changed on both sides. "
+                    "Open the SuperOffice tab to choose the values.",
+                    fields=fields_text,
+                )
+            )
+        elif old_state == "conflict":
+            self._post_on_record(self.env._("Sync conflict with SuperOffice resolved."))
+        elif new_state == "disconnected":
+            self._post_on_record(
+                self.env._("The SuperOffice record was removed; the link is disconnected.")
+            )

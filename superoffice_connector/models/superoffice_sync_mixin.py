@@ -1,0 +1,476 @@
+"""The contract between an Odoo model and the synchronization: a few hooks and the dirty flag.
+
+A synchronized model (``res.partner``, ``project.project``) inherits this mixin, declares its
+``superoffice_link_ids`` one2many and implements :meth:`_superoffice_entity_type`. The mixin then
+provides:
+
+* :meth:`_superoffice_values` — the record as canonical values for the sync core;
+* :meth:`_superoffice_apply` — canonical values written back through the ORM, with the context
+  key ``superoffice_sync`` so the write is not mistaken for a user edit;
+* ``write()`` dirty tracking — a changed mapped field (sent to SuperOffice) marks the record's
+  links "needs sync";
+* the state shown on the form, in lists and in the search filters, and the form's buttons.
+
+    >>> partner._superoffice_values(connection._mapping("company"))["name"]
+    'ACME AS'
+    >>> partner._superoffice_apply({"city": "Oslo"}, connection._mapping("company"))
+"""
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.fields import Command
+from odoo.tools import html2plaintext, plaintext2html
+
+from ..sync import canonical
+from .superoffice_link import STATES
+
+USER_GROUP = "superoffice_connector.superoffice_connector_group_user"
+# Worst state first: what a record with several links (several connections) shows.
+_STATE_PRIORITY = ["conflict", "failed", "needs_sync", "linked", "disconnected"]
+# Tag-like models a SuperOffice list value may create a record in when none has that name.
+_CREATABLE_LIST_MODELS = {"res.partner.category", "res.partner.industry", "project.tags"}
+
+WIZARD_ACTIONS = {
+    "connect": "superoffice_connector.superoffice_connect_wizard_action",
+    "create": "superoffice_connector.superoffice_create_wizard_action",
+    "disconnect": "superoffice_connector.superoffice_disconnect_wizard_action",
+}
+
+
+class SuperofficeSyncMixin(models.AbstractModel):
+    _name = "superoffice.sync.mixin"
+    _description = "SuperOffice Synchronized Record"
+
+    superoffice_link_id = fields.Many2one(
+        "superoffice.link", string="SuperOffice link", compute="_compute_superoffice_link",
+        search="_search_superoffice_link_id", groups=USER_GROUP,
+    )
+    superoffice_state = fields.Selection(
+        [("not_linked", "Not linked"), *STATES], string="SuperOffice",
+        compute="_compute_superoffice_link", search="_search_superoffice_state",
+        groups=USER_GROUP,
+    )
+    superoffice_so_id = fields.Integer(
+        string="SuperOffice ID", compute="_compute_superoffice_link",
+        search="_search_superoffice_so_id", groups=USER_GROUP,
+    )
+    superoffice_connection_id = fields.Many2one(
+        "superoffice.connection", string="SuperOffice connection",
+        compute="_compute_superoffice_connection", groups=USER_GROUP,
+    )
+    superoffice_can_create = fields.Boolean(
+        compute="_compute_superoffice_connection", groups=USER_GROUP
+    )
+    superoffice_actor_type = fields.Selection(
+        related="superoffice_link_id.actor_type", string="SuperOffice actor", groups=USER_GROUP
+    )
+    superoffice_last_sync_at = fields.Datetime(
+        related="superoffice_link_id.last_sync_at", string="Last synchronized", groups=USER_GROUP
+    )
+    superoffice_last_error = fields.Text(
+        related="superoffice_link_id.last_error", string="Sync error", groups=USER_GROUP
+    )
+    superoffice_url = fields.Char(
+        related="superoffice_link_id.so_url", string="Open in SuperOffice", groups=USER_GROUP
+    )
+    superoffice_values_html = fields.Html(
+        string="Synchronized values", compute="_compute_superoffice_values_html",
+        sanitize=False, groups=USER_GROUP,
+    )
+
+    @api.depends("superoffice_link_ids.state", "superoffice_link_ids.so_id")
+    @api.depends_context("allowed_company_ids")
+    def _compute_superoffice_link(self):
+        companies = self.env.companies
+        for record in self:
+            links = record.sudo().superoffice_link_ids.filtered(
+                lambda link: link.company_id in companies
+            )
+            if not links:
+                record.superoffice_link_id = False
+                record.superoffice_state = "not_linked"
+                record.superoffice_so_id = 0
+                continue
+            link = min(links, key=lambda lk: (_STATE_PRIORITY.index(lk.state), lk.id))
+            record.superoffice_link_id = link
+            record.superoffice_state = link.state
+            record.superoffice_so_id = link.so_id
+
+    @api.depends("superoffice_link_id")
+    @api.depends_context("allowed_company_ids")
+    def _compute_superoffice_connection(self):
+        Connection = self.env["superoffice.connection"].sudo()
+        defaults = {}
+        for record in self:
+            link = record.superoffice_link_id
+            if link:
+                connection = link.connection_id
+            else:
+                company = record._superoffice_company()
+                if company.id not in defaults:
+                    defaults[company.id] = Connection._default_for_company(company)
+                connection = defaults[company.id]
+            record.superoffice_connection_id = connection
+            record.superoffice_can_create = bool(
+                connection and connection.allow_create_superoffice and not link
+            )
+
+    def _search_superoffice_state(self, operator, value):
+        if operator not in ("in", "not in"):
+            return NotImplemented
+        states = set(value)
+        linked = states - {"not_linked"}
+        domain = [("superoffice_link_ids.state", "in", list(linked))] if linked else []
+        if "not_linked" in states:
+            no_link = [("superoffice_link_ids", "=", False)]
+            domain = ["|", *no_link, *domain] if domain else no_link
+        if not domain:
+            domain = [("id", "=", False)]
+        return domain if operator == "in" else ["!", *domain]
+
+    def _search_superoffice_link_id(self, operator, value):
+        return [("superoffice_link_ids", operator, value)]
+
+    def _search_superoffice_so_id(self, operator, value):
+        return [("superoffice_link_ids.so_id", operator, value)]
+
+    @api.depends("superoffice_link_id")
+    def _compute_superoffice_values_html(self):
+        for record in self:
+            link = record.superoffice_link_id.sudo()
+            if not link:
+                record.superoffice_values_html = False
+                continue
+            snapshot = link.base_snapshot or {}
+            rows = [
+                Markup("<tr><th class='pe-3'>%s</th><td>%s</td></tr>")
+                % (fmap.label, canonical.display(fmap, snapshot.get(fmap.key)))
+                for fmap in link._mapping()
+                if fmap.show_on_tab
+            ]
+            record.superoffice_values_html = (
+                Markup("<table class='table table-sm o_superoffice_values'><tbody>%s</tbody></table>")
+                % Markup("").join(rows)
+            )
+
+    # ------------------------------------------------------------------ CRUD
+
+    def write(self, vals):
+        """Mark the links "needs sync" when a field sent to SuperOffice really changes.
+
+        Writes made by the synchronization itself carry ``superoffice_sync=True`` and are not
+        changes to send back (they would echo)."""
+        if self.env.context.get("superoffice_sync") or not self:
+            return super().write(vals)
+        watched = self._superoffice_watched_links(vals)
+        if not watched:
+            return super().write(vals)
+        before = {link: link._odoo_record()._superoffice_values(fmaps, link.connection_id)
+                  for link, fmaps in watched.items()}
+        result = super().write(vals)
+        Link = self.env["superoffice.link"].sudo()
+        dirty = Link
+        for link, fmaps in watched.items():
+            after = link._odoo_record()._superoffice_values(fmaps, link.connection_id)
+            if any(not canonical.equal(f, before[link][f.key], after[f.key]) for f in fmaps):
+                dirty |= link
+        dirty._mark_dirty()
+        return result
+
+    def _superoffice_watched_links(self, vals):
+        """{link: FieldMaps written by ``vals`` and sent to SuperOffice} for the links of self."""
+        Mapping = self.env["superoffice.field.mapping"]
+        if not any(
+            set(vals) & Mapping._odoo_fields_to_so(entity_type)
+            for entity_type in self._superoffice_entity_types()
+        ):
+            return {}
+        links = self.sudo().superoffice_link_ids.filtered(
+            lambda link: link.state in ("linked", "failed", "needs_sync", "conflict")
+        )
+        watched = {}
+        for link in links:
+            fmaps = [f for f in link._mapping() if f.writes_so and f.odoo_field in vals]
+            if fmaps:
+                watched[link] = fmaps
+        return watched
+
+    # ------------------------------------------------------------------ actions
+
+    def action_superoffice_connect(self):
+        """Open the Connect wizard (search SuperOffice, compare, link)."""
+        return self._superoffice_wizard_action("connect")
+
+    def action_superoffice_create(self):
+        """Open the Create in SuperOffice wizard."""
+        self.ensure_one()
+        if not self.superoffice_can_create:
+            raise UserError(
+                self.env._("The SuperOffice connection does not allow creating records there.")
+            )
+        return self._superoffice_wizard_action("create")
+
+    def action_superoffice_disconnect(self):
+        """Open the Disconnect confirmation."""
+        return self._superoffice_wizard_action("disconnect")
+
+    def action_superoffice_resolve(self):
+        """Open the side-by-side screen of a sync conflict (the Connect wizard's resolve step)."""
+        self.ensure_one()
+        action = self._superoffice_wizard_action("connect")
+        action["context"] = {**action["context"], "superoffice_link_id": self.superoffice_link_id.id}
+        return action
+
+    def action_superoffice_sync_now(self):
+        """Synchronize the record's link at once and report the result."""
+        self.ensure_one()
+        link = self.superoffice_link_id
+        if not link:
+            raise UserError(self.env._("This record is not linked to SuperOffice."))
+        self._check_superoffice_edit_right()
+        connection = link.connection_id
+        if not hasattr(connection, "_sync_link"):
+            raise UserError(self.env._("The synchronization is not available."))
+        try:
+            connection._sync_link(link)
+        except Exception as exc:  # noqa: BLE001 - reported to the user, translated
+            if not isinstance(exc, (UserError, *self._superoffice_client_errors())):
+                raise
+            message = exc.args[0] if isinstance(exc, UserError) else connection._user_message(exc)
+            return self._superoffice_notification(self.env._("Sync failed"), message, "danger")
+        state = dict(self._fields["superoffice_state"]._description_selection(self.env))
+        message = self.env._("SuperOffice state: %(state)s", state=state.get(link.state, ""))
+        kind = "success" if link.state == "linked" else "warning"
+        notification = self._superoffice_notification(self.env._("Synchronized"), message, kind)
+        notification["params"]["next"] = {"type": "ir.actions.client", "tag": "soft_reload"}
+        return notification
+
+    def action_superoffice_open_link(self):
+        self.ensure_one()
+        link = self.superoffice_link_id
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "superoffice.link",
+            "res_id": link.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    def _superoffice_wizard_action(self, which):
+        self.ensure_one()
+        self._check_superoffice_edit_right()
+        action_record = self.env.ref(WIZARD_ACTIONS[which], raise_if_not_found=False)
+        if not action_record:
+            raise UserError(self.env._("This SuperOffice action is not available yet."))
+        action = self.env["ir.actions.act_window"]._for_xml_id(WIZARD_ACTIONS[which])
+        action["context"] = {
+            "active_model": self._name,
+            "active_id": self.id,
+            "active_ids": self.ids,
+            "superoffice_link_id": self.superoffice_link_id.id,
+            "default_connection_id": self.superoffice_connection_id.id,
+        }
+        return action
+
+    def _check_superoffice_edit_right(self):
+        """SuperOffice users act only on records they may edit."""
+        self.check_access("write")
+
+    def _superoffice_notification(self, title, message, kind):
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"title": title, "message": message, "type": kind, "sticky": False},
+        }
+
+    @staticmethod
+    def _superoffice_client_errors():
+        from ..api.exceptions import SuperOfficeError
+
+        return (SuperOfficeError, ValueError)
+
+    # ------------------------------------------------------------------ hooks
+
+    def _superoffice_entity_type(self):
+        """``"company"``, ``"person"`` or ``"project"`` for one record."""
+        raise NotImplementedError
+
+    def _superoffice_entity_types(self):
+        """Entity types a record of this model can have (for the cheap dirty-tracking test)."""
+        raise NotImplementedError
+
+    def _superoffice_company(self):
+        """The company whose connection this record uses."""
+        self.ensure_one()
+        return self.company_id or self.env.company
+
+    def _superoffice_values(self, fields, connection=None):
+        """Canonical values ``{key: value}`` of one record for the FieldMaps ``fields``.
+
+        ``connection`` resolves references to other linked records (a person's company, project
+        members); by default the connection of the record's link or its company's connection."""
+        self.ensure_one()
+        connection = connection or self._superoffice_default_connection()
+        values = {}
+        for fmap in fields:
+            field = self._fields.get(fmap.odoo_field) if fmap.odoo_field else None
+            raw = self._superoffice_read(fmap, field, connection) if field else None
+            values[fmap.key] = canonical.normalize(fmap, raw)
+        return values
+
+    def _superoffice_apply(self, values, fields=None, connection=None):
+        """Write canonical ``values`` (``{key: value}``) to one record; returns the ORM values.
+
+        Keys whose mapping does not write Odoo are ignored; a list value, user or reference that
+        has no Odoo counterpart leaves the field unchanged."""
+        self.ensure_one()
+        connection = connection or self._superoffice_default_connection()
+        fields = fields or connection._mapping(self._superoffice_entity_type())
+        vals, members = {}, None
+        for fmap in fields:
+            if fmap.key not in values or not fmap.writes_odoo:
+                continue
+            field = self._fields.get(fmap.odoo_field)
+            if field is None:
+                continue
+            if fmap.transform == "members":
+                members = values[fmap.key]
+                continue
+            found, value = self._superoffice_convert(fmap, field, values[fmap.key], connection)
+            if found:
+                vals[fmap.odoo_field] = value
+        if vals:
+            self.with_context(superoffice_sync=True).write(vals)
+        if members is not None:
+            self._superoffice_apply_members(members, connection)
+        return vals
+
+    # ------------------------------------------------------------------ conversions
+
+    def _superoffice_default_connection(self):
+        link = self.sudo().superoffice_link_ids[:1]
+        if link:
+            return link.connection_id
+        return self.env["superoffice.connection"].sudo()._default_for_company(
+            self._superoffice_company()
+        )
+
+    def _superoffice_read(self, fmap, field, connection):
+        """The Odoo value of one mapped field, in a form the canonical normaliser accepts."""
+        value = self.sudo()[field.name]
+        kind = canonical.kind_of(fmap)
+        if field.type == "html":
+            return html2plaintext(value) if value else None
+        if field.type in ("many2one", "many2many", "one2many"):
+            if kind == "country":
+                return value[:1].code
+            if kind == "owner":
+                user = value[:1]
+                return (user.email or user.login) if user else None
+            if kind == "ref":
+                return self._superoffice_so_ids(value[:1], connection)[:1] or None
+            if kind == "members":
+                return [f"{prefix}:{so_id}" for prefix, so_id in self._superoffice_members(value,
+                                                                                         connection)]
+            record = value[:1]
+            return (record.name if "name" in record._fields else record.display_name) or None
+        if field.type == "selection":
+            return value or None
+        return value if value is not False else None
+
+    def _superoffice_convert(self, fmap, field, value, connection):
+        """(found, ORM value) of a canonical value; found is False when nothing matches."""
+        kind = canonical.kind_of(fmap)
+        if field.type == "html":
+            return True, plaintext2html(value) if value else False
+        if field.type not in ("many2one", "many2many"):
+            if field.type == "boolean":
+                return True, bool(value)
+            if field.type in ("integer", "float", "monetary"):
+                return True, value or 0
+            return True, value if value is not None else False
+        comodel = self.env[field.comodel_name].sudo()
+        if value is None:
+            if field.type == "many2many":
+                return False, None
+            return True, False
+        if kind == "country":
+            record = comodel.search([("code", "=ilike", value)], limit=1)
+        elif kind == "owner":
+            record = comodel.search(
+                ["|", ("email", "=ilike", value), ("login", "=ilike", value)], limit=1
+            )
+        elif kind == "ref":
+            record = self._superoffice_partner_of(connection, "company", value)
+        else:
+            record = self._superoffice_find_by_name(comodel, value)
+        if not record:
+            return False, None
+        if field.type == "many2many":
+            current = self.sudo()[field.name]
+            return (record not in current), [Command.link(record.id)]
+        return True, record.id
+
+    def _superoffice_find_by_name(self, comodel, name):
+        domain = [(comodel._rec_name or "name", "=ilike", name)]
+        if comodel._name == "res.country.state" and "country_id" in self._fields:
+            country = self.sudo()["country_id"]
+            if country:
+                domain.append(("country_id", "=", country.id))
+        record = comodel.search(domain, limit=1)
+        if not record and comodel._name in _CREATABLE_LIST_MODELS:
+            record = comodel.create({"name": name})
+        return record
+
+    @api.model
+    def _superoffice_so_ids(self, records, connection):
+        """SuperOffice ids of ``records`` (partners) linked as companies on ``connection``."""
+        if not records or not connection:
+            return []
+        links = self.env["superoffice.link"].sudo().search([
+            ("connection_id", "=", connection.id),
+            ("partner_id", "in", records.ids),
+            ("entity_type", "=", "company"),
+        ])
+        return links.mapped("so_id")
+
+    @api.model
+    def _superoffice_members(self, partners, connection):
+        if not partners or not connection:
+            return []
+        links = self.env["superoffice.link"].sudo().search([
+            ("connection_id", "=", connection.id),
+            ("partner_id", "in", partners.ids),
+        ])
+        return [("p" if link.entity_type == "person" else "c", link.so_id) for link in links]
+
+    @api.model
+    def _superoffice_partner_of(self, connection, entity_type, so_id):
+        if not connection or not so_id:
+            return self.env["res.partner"]
+        link = self.env["superoffice.link"].sudo().search([
+            ("connection_id", "=", connection.id),
+            ("entity_type", "=", entity_type),
+            ("so_id", "=", int(so_id)),
+        ], limit=1)
+        return link.partner_id
+
+    def _superoffice_apply_members(self, members, connection):
+        """Follow the linked partners listed in ``members``; unfollow linked ones not listed."""
+        wanted = self.env["res.partner"]
+        for member in members or []:
+            prefix, _sep, so_id = str(member).partition(":")
+            entity_type = "person" if prefix == "p" else "company"
+            wanted |= self._superoffice_partner_of(connection, entity_type, so_id)
+        record = self.sudo().with_context(superoffice_sync=True)
+        linked_current = record.message_partner_ids.filtered(
+            lambda p: self._superoffice_members(p, connection)
+        )
+        to_remove = linked_current - wanted
+        to_add = wanted - record.message_partner_ids
+        if to_add:
+            record.message_subscribe(partner_ids=to_add.ids)
+        if to_remove:
+            record.message_unsubscribe(partner_ids=to_remove.ids)
