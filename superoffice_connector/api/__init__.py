@@ -10,6 +10,7 @@ from .exceptions import (
     ConflictError,
     ForbiddenError,
     MalformedResponseError,
+    MisdirectedError,
     NotFoundError,
     PreconditionFailed,
     PreconditionFailedError,
@@ -25,7 +26,7 @@ from .webhooks import WebhookEvent, parse_webhook, verify_signature
 
 __all__ = [
     "AmbiguousWriteError", "ArchiveRow", "AuthenticationError", "ChangeFeed", "ClientConfig",
-    "ConflictError", "Contact", "F", "Filter", "ForbiddenError", "MalformedResponseError",
+    "ConflictError", "Contact", "F", "Filter", "ForbiddenError", "MalformedResponseError", "MisdirectedError",
     "NotFoundError", "NotModified", "OAuthAuth", "OnsiteAuth", "Person", "PreconditionFailed",
     "PreconditionFailedError", "Project", "ProjectMember", "Query", "RateLimitedError",
     "ServerError", "SuperOfficeClient", "SuperOfficeError", "SystemUserAuth",

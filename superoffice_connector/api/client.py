@@ -17,10 +17,15 @@ from datetime import datetime, timedelta, timezone
 
 from .discovery import TenantDiscovery
 from .entities import ArchiveRow
-from .exceptions import AuthenticationError, ForbiddenError, MalformedResponseError
+from .exceptions import (
+    AuthenticationError,
+    ForbiddenError,
+    MalformedResponseError,
+    MisdirectedError,
+)
 from .query import F, Filter, Query, all_of, any_of, criterion
 from .services import META, EntityService, ProjectService
-from .transport import Deadline, MisdirectedError, Transport, json_body
+from .transport import Deadline, Transport, json_body
 
 _logger = logging.getLogger(__name__)
 

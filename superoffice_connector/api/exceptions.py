@@ -16,6 +16,7 @@ keys and passwords are removed before a message is built (see ``transport.redact
     ├── TransportError             connection failure, timeout, TLS error
     │   └── AmbiguousWriteError    a create may or may not have reached the server
     ├── TenantNotRunningError      tenant state is not Running / OnlineMaintenance
+    ├── MisdirectedError           421 (wrong host) even after rediscovering the tenant
     └── MalformedResponseError     the server answered something that is not what it documents
 """
 
@@ -94,6 +95,10 @@ class TenantNotRunningError(SuperOfficeError):
     def __init__(self, message, *, state=None, **kwargs):
         super().__init__(message, **kwargs)
         self.state = state
+
+
+class MisdirectedError(SuperOfficeError):
+    """HTTP 421 twice in a row: the tenant's host could not be found even after rediscovery."""
 
 
 class MalformedResponseError(SuperOfficeError):

@@ -114,7 +114,8 @@ class EntityService:
         A POST is never blindly repeated. If it fails in a way that leaves open whether the server
         stored it (timeout or reset after sending, 502/503/504), the client checks first: with a
         ``marker`` — a ``Filter`` or ``(column, value)`` that only the new record can match, e.g.
-        ``("number2", "odoo-res.partner-42")`` set in ``values`` — it searches the archive; a hit
+        ``("number", "odoo-res.partner-42")`` with ``Number2`` set in ``values`` — it searches the
+        archive (one request); a hit
         is fetched and returned, no hit means the POST did not land and it is sent once more.
         Without a marker, :class:`AmbiguousWriteError` is raised and nothing is repeated.
         """
@@ -122,7 +123,8 @@ class EntityService:
         try:
             return self._post(body)
         except SuperOfficeError as exc:
-            if not getattr(exc, "ambiguous", False):
+            # a cut or garbled answer to a POST means the record was probably stored
+            if not (getattr(exc, "ambiguous", False) or isinstance(exc, MalformedResponseError)):
                 raise
             if marker is None:
                 raise AmbiguousWriteError(

@@ -25,6 +25,7 @@ from .exceptions import (
     ConflictError,
     ForbiddenError,
     MalformedResponseError,
+    MisdirectedError,
     NotFoundError,
     PreconditionFailedError,
     RateLimitedError,
@@ -37,10 +38,6 @@ from .exceptions import (
 _logger = logging.getLogger(__name__)
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 REDACTED = "***"
-
-
-class MisdirectedError(SuperOfficeError):
-    """HTTP 421: the tenant moved to another host; the client rediscovers and retries once."""
 
 
 class RateLimiter:

@@ -3,13 +3,12 @@
 import time
 
 import pytest
+from api_helpers import make_client, oauth_auth, oauth_tokens, system_user_auth
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from superoffice_connector.api import AuthenticationError, TicketAuth
 from superoffice_connector.api.signing import private_key_to_xml
-
-from .conftest import make_client, oauth_auth, oauth_tokens, system_user_auth
 
 
 def _other_pem():

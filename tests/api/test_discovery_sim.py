@@ -1,11 +1,9 @@
 """Tenant discovery through /api/state and rediscovery on 421."""
 
 import pytest
+from api_helpers import make_client
 
-from superoffice_connector.api import TenantNotRunningError
-from superoffice_connector.api.transport import MisdirectedError
-
-from .conftest import make_client
+from superoffice_connector.api import MisdirectedError, TenantNotRunningError
 
 
 def test_api_base_comes_from_tenant_state_and_is_cached(client, sim):

@@ -1,6 +1,7 @@
 """On-site mode (Basic, fixed SOTicket) and the dev ticket, on their own simulator instances."""
 
 import pytest
+from api_helpers import FAST, make_client
 
 from superoffice_connector.api import (
     AuthenticationError,
@@ -9,8 +10,6 @@ from superoffice_connector.api import (
     SuperOfficeClient,
     TicketAuth,
 )
-
-from .conftest import FAST, make_client
 
 sim_module = pytest.importorskip("superoffice_sim")
 

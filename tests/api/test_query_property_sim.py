@@ -2,13 +2,12 @@
 
 import string
 
+from api_helpers import make_client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from superoffice_connector.api import F, Query
 from superoffice_connector.api.query import all_of, any_of
-
-from .conftest import make_client
 
 ALPHABET = string.ascii_letters + "'&%+#=?/ øæå-"
 texts = st.text(alphabet=ALPHABET, min_size=0, max_size=8)

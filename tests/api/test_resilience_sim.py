@@ -3,6 +3,7 @@
 import socket
 
 import pytest
+from api_helpers import FAST, make_client
 
 from superoffice_connector.api import (
     AmbiguousWriteError,
@@ -14,8 +15,6 @@ from superoffice_connector.api import (
     TicketAuth,
     TransportError,
 )
-
-from .conftest import FAST, make_client
 
 
 @pytest.mark.parametrize("status", [429, 502, 503, 504])

@@ -3,10 +3,9 @@
 import logging
 
 import pytest
+from api_helpers import make_client, oauth_auth, oauth_tokens, system_user_auth
 
 from superoffice_connector.api import SuperOfficeError, TicketAuth
-
-from .conftest import make_client, oauth_auth, oauth_tokens, system_user_auth
 
 
 def _secrets(sim, tokens):
