@@ -1,0 +1,162 @@
+"""Data endpoints under `.../api/`: entities, OData lists, archives, webhooks, current user.
+
+Route matching is case-insensitive like the real (ASP.NET) service.
+"""
+
+from . import entities, jsonpatch, parse, query, refdata
+from .archive import PROVIDERS
+from .errors import HttpError, NotFound
+from .login import authenticate
+from .web import Response, http_date, parse_http_date
+
+KINDS = {"contact": "contact", "person": "person", "project": "project"}
+
+
+def handle(sim, req, segs):
+    """`segs` are the path segments after `/api` (e.g. ['v1', 'Contact', '12'])."""
+    if not segs:
+        return Response.json({"v1": sim.api_base, "NetServerVersion": "10.3.10.0",
+                              "Version": "v1", "Versions": ["v1"]})
+    if segs[0].lower() != "v1":
+        raise NotFound(f"Unknown API version {segs[0]!r}")
+    associate_id = authenticate(sim, req)
+    rest = segs[1:]
+    if not rest:
+        return Response.json({"Contact": f"{sim.api_base}Contact", "Person":
+                              f"{sim.api_base}Person", "Project": f"{sim.api_base}Project",
+                              "Archive": f"{sim.api_base}Archive", "Webhook":
+                              f"{sim.api_base}Webhook"})
+    head = rest[0].lower()
+    if head in KINDS:
+        return _entity(sim, req, KINDS[head], rest[1:], associate_id)
+    if head == "archive" and len(rest) == 2 and req.method == "GET":
+        kind = PROVIDERS.get(rest[1].lower())
+        if kind is None:
+            raise NotFound(f"Unknown archive provider {rest[1]!r}")
+        return _list(sim, req, kind)
+    if head == "webhook":
+        return _webhook(sim, req, rest[1:], associate_id)
+    if [s.lower() for s in rest] == ["user", "currentprincipal"] and req.method == "GET":
+        return _principal(sim, associate_id)
+    raise NotFound(f"No endpoint {req.method} {'/'.join(rest)}")
+
+
+def _list(sim, req, kind):
+    params = {name: req.param(name) for name in ("$select", "$filter", "$orderby", "$top",
+                                                 "$skip")}
+    rows = query.run(kind, params, sim.store)
+    return Response.json({"odata.metadata": f"{sim.api_base}Archive//$metadata",
+                          "odata.nextLink": None, "value": rows})
+
+
+def _record_id(raw):
+    try:
+        return int(raw)
+    except ValueError:
+        raise HttpError(400, f"'{raw}' is not a valid id")
+
+
+def _unmodified_check(req, rec):
+    limit = req.header("If-Unmodified-Since")
+    if limit:
+        since = parse_http_date(limit)
+        if since is None or rec["updated"] > since:
+            raise HttpError(412, "The entity was modified after If-Unmodified-Since",
+                            ErrorType="PreconditionFailed")
+
+
+def _entity_response(sim, kind, rec, status=200):
+    body = entities.render(kind, rec, sim.store, sim.api_base)
+    headers = {}
+    if rec["updated"] != refdata.EMPTY_DATE:
+        headers["Last-Modified"] = http_date(rec["updated"])
+    return Response.json(body, status, headers)
+
+
+def _entity(sim, req, kind, rest, associate_id):
+    store, name = sim.store, entities.ENTITY_NAMES[kind]
+    method = req.method
+    if not rest:
+        if method == "GET":
+            return _list(sim, req, kind)
+        if method == "POST":
+            body = req.json()
+            with store.lock:
+                rec = parse.parse(kind, body, store.default(kind), store)
+                rec = store.insert(kind, rec, associate_id)
+                return _entity_response(sim, kind, rec)
+        raise HttpError(405, f"{method} is not allowed on {name}")
+    if len(rest) != 1:
+        raise NotFound(f"No endpoint {name}/{'/'.join(rest)}")
+    if rest[0].lower() == "default" and method == "GET":
+        rec = store.default(kind)
+        rec["created_by"] = associate_id
+        body = entities.render(kind, rec, store, sim.api_base, right="URI")
+        return Response.json(body)
+    rec_id = _record_id(rest[0])
+    with store.lock:
+        rec = store.record(kind, rec_id)
+        if rec is None:
+            raise NotFound(f"{name} with id {rec_id} not found")
+        if method == "GET":
+            since = req.header("If-Modified-Since")
+            since = parse_http_date(since) if since else None
+            if since and rec["updated"] <= since:
+                return Response.empty(304, {"Last-Modified": http_date(rec["updated"])})
+            return _entity_response(sim, kind, rec)
+        if method == "DELETE":
+            _unmodified_check(req, rec)
+            store.delete(kind, rec_id, associate_id)
+            return Response.empty(204)
+        if method == "PUT":
+            body = req.json()
+            _unmodified_check(req, rec)
+            new = parse.parse(kind, body, rec, store)
+        elif method == "PATCH":
+            body = req.json()
+            _unmodified_check(req, rec)
+            current = entities.render(kind, rec, store, sim.api_base)
+            content_type = (req.header("Content-Type") or "").lower()
+            if isinstance(body, list) and "merge-patch" not in content_type:
+                patched = jsonpatch.apply_json_patch(current, body)
+            else:
+                patched = jsonpatch.apply_merge_patch(current, body)
+            new = parse.parse(kind, patched, rec, store)
+        else:
+            raise HttpError(405, f"{method} is not allowed on {name}/{{id}}")
+        rec = store.replace(kind, rec_id, new, associate_id)
+        return _entity_response(sim, kind, rec)
+
+
+def _webhook(sim, req, rest, associate_id):
+    hooks, method = sim.webhooks, req.method
+    if not rest:
+        if method == "GET":
+            return Response.json(hooks.list())
+        if method == "POST":
+            return Response.json(hooks.create(req.json(), associate_id))
+    elif len(rest) == 1 and rest[0].lower() == "default" and method == "GET":
+        return Response.json(hooks.default())
+    elif len(rest) == 1:
+        hook_id = _record_id(rest[0])
+        if method == "GET":
+            return Response.json(hooks.get(hook_id))
+        if method == "PUT":
+            return Response.json(hooks.update(hook_id, req.json(), associate_id))
+        if method == "DELETE":
+            hooks.delete(hook_id)
+            return Response.empty(204)
+    raise HttpError(405, f"{method} is not allowed on Webhook/{'/'.join(rest)}")
+
+
+def _principal(sim, associate_id):
+    carrier = refdata.associate(associate_id) or {}
+    system = associate_id == sim.app.system_associate_id
+    return Response.json({
+        "AssociateId": associate_id, "Associate": carrier.get("Name", ""),
+        "FullName": carrier.get("FullName", ""), "PersonId": carrier.get("PersonId", 0),
+        "ContactId": 1, "GroupId": carrier.get("GroupIdx", 0),
+        "UserType": "SystemAssociate" if system else "InternalAssociate",
+        "IsSystemUser": system, "ContextIdentifier": sim.tenant,
+        "EjUserId": carrier.get("EjUserId", 0), "Licenses": [],
+    })

@@ -1,0 +1,132 @@
+"""Run an archive query (parsed OData options) against the store and shape slim rows."""
+
+from . import archive, odata
+from .odata import bad
+
+_DATE_RANGE = {"gt": (False, None), "ge": (True, None), "lt": (None, False), "le": (None, True)}
+
+
+def _int(params, name):
+    raw = params.get(name)
+    if raw in (None, ""):
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        raise bad(f"{name} must be a whole number, got {raw!r}")
+    if value < 0:
+        raise bad(f"{name} must not be negative")
+    return value
+
+
+def _select(kind, params):
+    columns = archive.COLUMNS[kind]
+    raw = params.get("$select")
+    names = [n.strip() for n in raw.split(",") if n.strip()] if raw else \
+        archive.DEFAULT_SELECT[kind]
+    selected = []
+    for name in names:
+        column = columns.get(name.lower())
+        if column is None:
+            raise bad(f"$select: unknown column '{name}'")
+        selected.append(column)
+    return selected
+
+
+def _order(kind, params):
+    raw = params.get("$orderby") or params.get("$orderBy") or ""
+    columns, order = archive.COLUMNS[kind], []
+    for part in filter(None, (p.strip() for p in raw.split(","))):
+        bits = part.split()
+        column = columns.get(bits[0].lower())
+        if column is None:
+            raise bad(f"$orderBy: unknown column '{bits[0]}'")
+        desc = len(bits) > 1 and bits[1].lower() == "desc"
+        order.append((column, desc))
+    return order
+
+
+def _candidates(kind, node, store):
+    """Ids from the best index usable by a top-level `and` term, or None for a full scan."""
+    terms = node[1] if node and node[0] == "and" else [node] if node else []
+    best = None
+    for term in terms:
+        if term[0] != "cmp":
+            continue
+        _, column, op, values = term
+        ids = None
+        name = column.name.lower()
+        if name == archive.PRIMARY[kind] and op in ("eq", "oneof"):
+            ids = [v for v in values if store.record(kind, v) is not None]
+        elif kind == "person" and name == "contactid" and op in ("eq", "oneof"):
+            ids = [i for v in values for i in store.by_contact.get(v, ())]
+        else:
+            index = store.index(kind, column.name)
+            if index is None:
+                continue
+            if column.kind == "string" and op in ("begins", "eq", "is"):
+                ids = index.prefix(str(values[0]).lower())
+            elif column.kind == "datetime" and op in _DATE_RANGE:
+                low_incl, high_incl = _DATE_RANGE[op]
+                if low_incl is not None:
+                    ids = index.range(low=values[0], low_inclusive=low_incl)
+                else:
+                    ids = index.range(high=values[0], high_inclusive=high_incl)
+            elif column.kind == "datetime" and op == "between":
+                ids = index.range(low=values[0], high=values[-1])
+        if ids is not None and (best is None or len(ids) < len(best)):
+            best = ids
+    return best
+
+
+def run(kind, params, store):
+    """Rows of one page, as slim dicts `{"PrimaryKey", "EntityName", <columns>}`."""
+    selected = _select(kind, params)
+    order = _order(kind, params)
+    top, skip = _int(params, "$top"), _int(params, "$skip") or 0
+    raw_filter = (params.get("$filter") or "").strip()
+    node = odata._Parser(odata.tokenize(raw_filter), archive.COLUMNS[kind]).parse() \
+        if raw_filter else None
+    with store.lock:
+        predicate = odata.compile_filter(node, store) if node else None
+        ids = _candidates(kind, node, store)
+        table = store.tables[kind]
+        pk_order = not order or (len(order) == 1 and
+                                 order[0][0].name.lower() == archive.PRIMARY[kind])
+        desc = bool(order) and order[0][1]
+        if ids is None:
+            recs = reversed(table.values()) if pk_order and desc else iter(table.values())
+        else:
+            ids = sorted(set(ids), reverse=pk_order and desc)
+            recs = (table[i] for i in ids)
+        if predicate:
+            recs = (r for r in recs if predicate(r))
+        if pk_order:
+            page = []
+            limit = None if top is None else skip + top
+            for n, rec in enumerate(recs):
+                if limit is not None and n >= limit:
+                    break
+                if n >= skip:
+                    page.append(rec)
+        else:
+            matched = list(recs)
+            for column, is_desc in reversed(order):
+                matched.sort(key=lambda r, c=column: _sort_key(c, r, store), reverse=is_desc)
+            page = matched[skip:None if top is None else skip + top]
+        return [_row(kind, rec, selected, store) for rec in page]
+
+
+def _sort_key(column, rec, store):
+    raw = column.get(rec, store)
+    if column.display:
+        raw = column.display(raw)
+    return raw.lower() if isinstance(raw, str) else raw
+
+
+def _row(kind, rec, selected, store):
+    row = {"PrimaryKey": str(rec["id"]), "EntityName": kind}
+    for column in selected:
+        raw = column.get(rec, store)
+        row[column.name] = column.display(raw) if column.display else raw
+    return row

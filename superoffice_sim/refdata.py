@@ -1,0 +1,88 @@
+"""Reference lists of the simulated tenant: associates, countries, list items.
+
+Values are fixed so that ids are stable between runs; the shapes follow the WebAPI carriers
+(`Associate`, `Country`, list items with `Id`/`Value`/`Tooltip`).
+"""
+
+EMPTY_DATE = "0001-01-01T00:00:00"
+FULL_RIGHT = {"Mask": "FULL", "Reason": ""}
+
+# associate id -> (short name, full name, person id, type, group, ej user id)
+ASSOCIATES = {
+    5: ("RJ", "Roy de Jong", 5, "InternalAssociate", 2, 2),
+    6: ("AE", "Astrid Eriksen", 6, "InternalAssociate", 2, 3),
+    7: ("JV", "Jan de Vries", 7, "InternalAssociate", 3, 4),
+    8: ("ES", "Emma Smith", 8, "InternalAssociate", 3, 5),
+    9: ("SYSTEM", "System User", 0, "SystemAssociate", 1, 0),
+}
+USER_ASSOCIATE_ID = 5
+SYSTEM_ASSOCIATE_ID = 9
+SALES_ASSOCIATES = (5, 6, 7, 8)
+
+# country id -> (name, ISO2, ISO3, currency id, dial prefix)
+COUNTRIES = {
+    578: ("Norway", "NO", "NOR", 5, "+47"),
+    752: ("Sweden", "SE", "SWE", 6, "+46"),
+    208: ("Denmark", "DK", "DNK", 7, "+45"),
+    246: ("Finland", "FI", "FIN", 8, "+358"),
+    528: ("Netherlands", "NL", "NLD", 1, "+31"),
+    826: ("United Kingdom", "GB", "GBR", 3, "+44"),
+    840: ("United States", "US", "USA", 4, "+1"),
+    276: ("Germany", "DE", "DEU", 1, "+49"),
+}
+
+CATEGORIES = {1: "Customer", 2: "Prospect", 3: "Vendor", 4: "Partner", 5: "Competitor"}
+BUSINESSES = {1: "IT", 2: "Retail", 3: "Manufacturing", 4: "Consulting", 5: "Finance",
+              6: "Transport"}
+POSITIONS = {1: "CEO", 2: "Sales manager", 3: "Purchaser", 4: "CFO", 5: "Engineer",
+             6: "Office manager"}
+PROJECT_TYPES = {1: "Customer project", 2: "Internal", 3: "Development", 4: "Conference"}
+PROJECT_STATUSES = {1: "Planned", 2: "In Progress", 3: "Completed", 4: "Stopped"}
+MEMBER_TYPES = {1: "Project Manager", 2: "Participant", 3: "Customer contact"}
+
+
+def associate(associate_id):
+    """The `Associate` carrier for an id, or None for 0/unknown."""
+    row = ASSOCIATES.get(associate_id)
+    if not row:
+        return None
+    name, full, person_id, typ, group, ej = row
+    return {
+        "TableRight": dict(FULL_RIGHT), "FieldProperties": {},
+        "AssociateId": associate_id, "Name": name, "PersonId": person_id, "Rank": 0,
+        "Tooltip": "", "Type": typ, "GroupIdx": group, "FullName": full, "FormalName": full,
+        "Deleted": False, "EjUserId": ej, "UserName": None,
+    }
+
+
+def associate_name(associate_id):
+    row = ASSOCIATES.get(associate_id)
+    return row[0] if row else ""
+
+
+def associate_full_name(associate_id):
+    row = ASSOCIATES.get(associate_id)
+    return row[1] if row else ""
+
+
+def list_item(table, item_id):
+    """A list item carrier `{Id, Value, Tooltip}`; id 0 gives the empty item."""
+    return {"TableRight": None, "FieldProperties": {}, "Id": item_id or 0,
+            "Value": table.get(item_id, ""), "Tooltip": ""}
+
+
+def country(country_id):
+    name, iso2, iso3, currency, dial = COUNTRIES.get(country_id, ("", "", "", 0, ""))
+    return {
+        "TableRight": None, "FieldProperties": {},
+        "CountryId": country_id if name else 0, "Name": name, "CurrencyId": currency,
+        "EnglishName": name, "TwoLetterISOCountry": iso2, "ThreeLetterISOCountry": iso3,
+        "ImageDescription": "", "OrgNrText": "", "InterAreaPrefix": "", "DialInPrefix": dial,
+        "ZipPrefix": "", "DomainName": iso2.lower(), "AddressLayoutId": 0,
+        "DomesticAddressLayoutId": 0, "ForeignAddressLayoutId": 0, "Rank": 0, "Tooltip": "",
+        "Deleted": False,
+    }
+
+
+def country_name(country_id):
+    return COUNTRIES.get(country_id, ("",))[0]
