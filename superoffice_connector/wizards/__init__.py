@@ -1,1 +1,9 @@
-
+from . import (
+    superoffice_connect_lines,
+    superoffice_connect_wizard,
+    superoffice_create_wizard,
+    superoffice_disconnect_wizard,
+    superoffice_import_wizard,
+    superoffice_sync_now,
+    superoffice_wizard_mixin,
+)

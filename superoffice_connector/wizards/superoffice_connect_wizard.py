@@ -1,0 +1,589 @@
+"""Connect an Odoo partner or project to a SuperOffice record: search, pick, resolve, connect.
+
+The Odoo side of SuperOffice's own "Connect to ERP" dialog::
+
+    action = env["superoffice.connect.wizard"]._open_for(partner)   # likely matches listed
+    wizard = env["superoffice.connect.wizard"].browse(action["res_id"])
+    wizard.search_text = "acme"; wizard.action_search()               # quick search
+    wizard.hit_ids[0].action_pick()                                   # resolve step
+    wizard.line_ids.filtered(lambda l: l.key == "city").choice = "odoo"
+    wizard.action_connect()        # one ORM write, one PATCH, the link, a chatter message
+
+The same resolve step resolves sync conflicts: opened with ``link_id`` it applies the choices to
+the existing link instead of creating one (``_open_for(record, link)``).
+"""
+
+import time
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+
+from ..api.query import F, Query, all_of
+from ..sync import compare, countries
+from . import superoffice_search as so_search
+from .superoffice_connect_lines import REASONS
+from .superoffice_wizard_mixin import ACTOR_TYPES
+
+HIT_KEYS = ("department", "vat", "ref", "city", "country", "phone", "email", "function",
+            "company", "number", "status", "type")
+# canonical key -> hit field (when they differ)
+HIT_FIELD = {"company": "company_name", "type": "project_type"}
+
+
+class SuperofficeConnectWizard(models.TransientModel):
+    _name = "superoffice.connect.wizard"
+    _inherit = ["superoffice.wizard.mixin"]
+    _description = "Connect to SuperOffice"
+
+    step = fields.Selection(
+        [("search", "Search"), ("resolve", "Compare"), ("persons", "Persons"),
+         ("blocked", "Not possible yet")],
+        default="search", required=True,
+    )
+    actor_type = fields.Selection(ACTOR_TYPES, string="Link as", default="customer")
+    parent_so_id = fields.Integer(help="SuperOffice company the parent company is linked to.")
+    blocked_message = fields.Char(readonly=True)
+    link_id = fields.Many2one("superoffice.link", string="Link to resolve", ondelete="cascade")
+
+    # search step
+    search_text = fields.Char(string="Search")
+    advanced = fields.Boolean(string="Advanced search")
+    adv_name = fields.Char(string="Name")
+    adv_department = fields.Char(string="Department")
+    adv_orgnr = fields.Char(string="Org. number")
+    adv_city = fields.Char(string="City")
+    adv_country_id = fields.Many2one("res.country", string="Country")
+    adv_email = fields.Char(string="E-mail")
+    adv_phone = fields.Char(string="Phone")
+    adv_updated_since = fields.Datetime(string="Updated since")
+    search_mode = fields.Selection(
+        [("likely", "Likely matches"), ("quick", "Quick"), ("advanced", "Advanced")],
+        readonly=True,
+    )
+    searched = fields.Boolean(readonly=True)
+    page = fields.Integer(default=0, readonly=True)
+    page_size = fields.Integer(default=20)
+    has_next = fields.Boolean(readonly=True)
+    total_count = fields.Integer(readonly=True)
+    total_known = fields.Boolean(readonly=True)
+    page_info = fields.Char(compute="_compute_page_info")
+    so_seconds = fields.Float(
+        string="Time waiting for SuperOffice (s)", readonly=True,
+        help="Of the last search: time spent in SuperOffice calls.",
+    )
+    hit_ids = fields.One2many(
+        "superoffice.connect.wizard.hit", "wizard_id", string="Hits",
+        domain=[("is_person_option", "=", False)],
+    )
+    no_hit = fields.Boolean(compute="_compute_no_hit")
+    create_blocked_reason = fields.Char(compute="_compute_create_blocked_reason")
+    show_department = fields.Boolean(compute="_compute_show_columns")
+    show_vat = fields.Boolean(compute="_compute_show_columns")
+    show_ref = fields.Boolean(compute="_compute_show_columns")
+    show_city = fields.Boolean(compute="_compute_show_columns")
+    show_country = fields.Boolean(compute="_compute_show_columns")
+    show_phone = fields.Boolean(compute="_compute_show_columns")
+    show_email = fields.Boolean(compute="_compute_show_columns")
+    show_function = fields.Boolean(compute="_compute_show_columns")
+    show_company = fields.Boolean(compute="_compute_show_columns")
+    show_number = fields.Boolean(compute="_compute_show_columns")
+    show_status = fields.Boolean(compute="_compute_show_columns")
+    show_type = fields.Boolean(compute="_compute_show_columns")
+
+    # resolve step
+    so_id = fields.Integer(string="SuperOffice ID", readonly=True)
+    so_name = fields.Char(string="SuperOffice record", readonly=True)
+    line_ids = fields.One2many("superoffice.connect.wizard.line", "wizard_id", string="Fields")
+    differing_count = fields.Integer(compute="_compute_differing_count")
+
+    # persons step
+    person_hit_ids = fields.One2many(
+        "superoffice.connect.wizard.hit", "wizard_id", domain=[("is_person_option", "=", True)],
+    )
+    person_line_ids = fields.One2many(
+        "superoffice.connect.wizard.person", "wizard_id", string="Persons"
+    )
+
+    @api.depends("page", "page_size", "has_next", "total_count", "total_known", "hit_ids")
+    def _compute_page_info(self):
+        for wizard in self:
+            if not wizard.searched or wizard.search_mode == "likely" or not wizard.hit_ids:
+                wizard.page_info = False
+                continue
+            first = wizard.page * wizard.page_size + 1
+            last = wizard.page * wizard.page_size + len(wizard.hit_ids)
+            if wizard.total_known:
+                wizard.page_info = self.env._(
+                    "%(first)s-%(last)s of %(total)s", first=first, last=last,
+                    total=wizard.total_count,
+                )
+            else:
+                wizard.page_info = self.env._(
+                    "%(first)s-%(last)s of more", first=first, last=last
+                )
+
+    @api.depends("searched", "hit_ids", "step")
+    def _compute_no_hit(self):
+        for wizard in self:
+            wizard.no_hit = wizard.step == "search" and wizard.searched and not wizard.hit_ids
+
+    @api.depends("connection_id", "res_model", "res_id")
+    def _compute_create_blocked_reason(self):
+        for wizard in self:
+            wizard.create_blocked_reason = (
+                wizard._create_blocked_reason() if wizard.connection_id else False
+            )
+
+    @api.depends("connection_id", "entity_type")
+    def _compute_show_columns(self):
+        for wizard in self:
+            keys = set()
+            if wizard.connection_id:
+                keys = {f.key for f in wizard._fields() if f.show_in_search}
+            for key in HIT_KEYS:
+                wizard[f"show_{key}"] = key in keys
+
+    @api.depends("line_ids.is_equal")
+    def _compute_differing_count(self):
+        for wizard in self:
+            wizard.differing_count = len(wizard.line_ids.filtered(lambda line: not line.is_equal))
+
+    # ------------------------------------------------------------------ opening
+
+    @api.model
+    def default_get(self, fields_list):
+        """Opened from a partner or project form: its likely matches are already listed.
+
+        With ``superoffice_link_id`` in the context (conflict resolution, or a record already
+        linked) the wizard opens on the resolve step of that link instead."""
+        values = super().default_get(fields_list)
+        record = self._active_record()
+        if record and not values.get("res_id"):
+            values.update(self._initial_values(record))
+        return values
+
+    @api.model
+    def _initial_values(self, record):
+        values = {**self._defaults_from_record(record), **self._actor_defaults(record)}
+        link = self.env["superoffice.link"].browse(
+            self.env.context.get("superoffice_link_id") or []
+        ).exists()
+        if link:
+            values.update(connection_id=link.connection_id.id, link_id=link.id,
+                          actor_type=link.actor_type or values.get("actor_type"))
+            values.update(self.new(values)._resolve_values(link.so_id))
+            return values
+        wizard = self.new(values)
+        wizard._check_user_may_edit(record)
+        if wizard._link_of(record):
+            raise UserError(self.env._(
+                "%(name)s is already linked to SuperOffice.", name=record.display_name
+            ))
+        if wizard.entity_type == "person":
+            values.update(wizard._person_parent_values())
+            if values.get("step") == "blocked":
+                return values
+            wizard = self.new(values)
+        values.update(wizard._likely_values())
+        return values
+
+    @api.model
+    def _actor_defaults(self, record):
+        if record._name != "res.partner":
+            return {}
+        actor = "supplier" if record.supplier_rank and not record.customer_rank else "customer"
+        return {"actor_type": actor}
+
+    @api.model
+    def _open_for(self, record, link=None):
+        """Create the wizard for ``record`` (or the resolve step of ``link``) and show it."""
+        record.ensure_one()
+        ctx = {"active_model": record._name, "active_id": record.id,
+               "superoffice_link_id": link.id if link else False}
+        wizard = self.with_context(**ctx).create(self.with_context(**ctx)._initial_values(record))
+        return wizard._reopen()
+
+    def _person_parent_values(self):
+        """An individual can only link to a person of the company its parent is linked to."""
+        record = self._record()
+        parent = record.parent_id.commercial_partner_id if record.parent_id else None
+        link = self._link_of(parent) if parent else None
+        if link:
+            return {"parent_so_id": link.so_id}
+        if parent:
+            message = self.env._(
+                "Link the company %(company)s to SuperOffice first: a contact person can only be "
+                "linked to a person of the SuperOffice company its company is linked to.",
+                company=parent.display_name,
+            )
+        else:
+            message = self.env._(
+                "This contact has no company. Set its company and link that company to "
+                "SuperOffice first."
+            )
+        return {"step": "blocked", "blocked_message": message}
+
+    # ------------------------------------------------------------------ search step
+
+    def action_search(self):
+        """Quick search (text) or, with Advanced search ticked, the combined criteria."""
+        self.ensure_one()
+        self.page = 0
+        if self.advanced:
+            self.search_mode = "advanced"
+        else:
+            self.search_mode = "quick"
+        self._search_page()
+        return self._reopen()
+
+    def action_next_page(self):
+        self.ensure_one()
+        if self.has_next:
+            self.page += 1
+            self._search_page()
+        return self._reopen()
+
+    def action_previous_page(self):
+        self.ensure_one()
+        if self.page > 0:
+            self.page -= 1
+            self._search_page()
+        return self._reopen()
+
+    def action_back_to_search(self):
+        self.ensure_one()
+        self.write({"step": "search", "so_id": 0, "so_name": False,
+                    "line_ids": [Command.clear()]})
+        return self._reopen()
+
+    def _criteria(self):
+        return {
+            "name": self.adv_name,
+            "department": self.adv_department,
+            "vat": self.adv_orgnr,
+            "city": self.adv_city,
+            "country_id": countries.country_id(self.adv_country_id.code)
+            if self.adv_country_id else None,
+            "email": self.adv_email,
+            "phone": self.adv_phone,
+            "updated": self.adv_updated_since,
+        }
+
+    def _filter(self):
+        if self.search_mode == "advanced":
+            expression = so_search.advanced_filter(self.entity_type, self._criteria())
+        else:
+            expression = so_search.quick_filter(self.entity_type, self.search_text)
+        if self.entity_type == "person" and self.parent_so_id:
+            expression = all_of(F("contactId").eq(self.parent_so_id), expression)
+        return expression
+
+    def _select(self):
+        keys = [key for key in HIT_KEYS if self[f"show_{key}"]]
+        return so_search.select_columns(self.entity_type, ["email", "vat", *keys])
+
+    def _timed_search(self, query, timing):
+        """``client.search`` of one query; adds the seconds spent waiting to ``timing``."""
+        client = self._client()
+        started = time.perf_counter()
+        try:
+            return self._so_call(client.search, self._kind(), query)
+        finally:
+            timing.append(time.perf_counter() - started)
+
+    def _search_page(self):
+        """One page of the current search, ranked; asks for one row more to know if more follow."""
+        timing = []
+        cols = so_search.columns(self.entity_type)
+        query = (Query().select(*self._select()).order_by(cols["id"])
+                 .top(self.page_size + 1).skip(self.page * self.page_size))
+        expression = self._filter()
+        if expression is not None:
+            query = query.filter(expression)
+        rows = self._timed_search(query, timing)
+        has_next = len(rows) > self.page_size
+        rows = rows[: self.page_size]
+        values = {"has_next": has_next, "searched": True}
+        if not has_next:
+            values.update(total_known=True, total_count=self.page * self.page_size + len(rows))
+        elif self.page == 0:
+            values.update(total_known=False, total_count=0)
+        values["hit_ids"] = self._hit_commands(rows)
+        values["so_seconds"] = sum(timing)
+        self.write(values)
+
+    def _likely_values(self):
+        """The opening list: likely matches of the record (same VAT, e-mail domain, name)."""
+        timing = []
+        cols = so_search.columns(self.entity_type)
+        odoo_values = self._odoo_search_values()
+        rows, seen = [], set()
+        queries = so_search.likely_filters(self.entity_type, odoo_values)
+        if self.entity_type == "person":
+            # the company's persons are few: list them all, best first
+            queries = [("company", None)]
+        for _reason, expression in queries:
+            query = Query().select(*self._select()).order_by(cols["id"]).top(self.page_size)
+            expression = all_of(
+                F("contactId").eq(self.parent_so_id) if self.parent_so_id else None, expression
+            )
+            if expression is not None:
+                query = query.filter(expression)
+            for row in self._timed_search(query, timing):
+                if row.id not in seen:
+                    seen.add(row.id)
+                    rows.append(row)
+        return {
+            "search_mode": "likely", "searched": True, "has_next": False, "page": 0,
+            "search_text": odoo_values.get("name") or False,
+            "hit_ids": self._hit_commands(rows), "so_seconds": sum(timing),
+        }
+
+    def _odoo_search_values(self):
+        record = self._record()
+        if not record:
+            return {}
+        wanted = [f for f in self._fields() if f.key in ("name", "vat", "email")]
+        return record._superoffice_values(tuple(wanted))
+
+    def _hit_values(self, row):
+        cols = so_search.columns(self.entity_type)
+        values = {"so_id": row.id}
+        for key, column in cols.items():
+            if key in ("id", "updated", "country_id"):
+                continue
+            value = row.get(column)
+            if key == "company":
+                values["company_so_id"] = int(value or 0) if str(value or "").isdigit() else 0
+                continue
+            field = HIT_FIELD.get(key, key)
+            if field in self.env["superoffice.connect.wizard.hit"]._fields:
+                values[field] = value if value not in (None, "") else False
+        return values
+
+    def _hit_commands(self, rows):
+        """Commands replacing the hit list by ``rows``, best first, linked ones marked."""
+        hits = [self._hit_values(row) for row in rows]
+        ranked = so_search.rank(hits, self._odoo_search_values())
+        linked = self._linked_so_ids([hit["so_id"] for hit in hits])
+        commands = [Command.unlink(hit.id) for hit in self.hit_ids]
+        for sequence, (hit, points, reasons) in enumerate(ranked):
+            link = linked.get(hit["so_id"])
+            commands.append(Command.create({
+                **hit,
+                "sequence": sequence,
+                "score": points,
+                "match_reason": ", ".join(self.env._(REASONS[r]) for r in reasons) or False,
+                "linked_elsewhere": bool(link),
+                "linked_record": link._odoo_record().display_name if link else False,
+            }))
+        return commands
+
+    def action_create_in_superoffice(self):
+        """From "Can't find a match": open Create in SuperOffice for the same record."""
+        self.ensure_one()
+        reason = self._create_blocked_reason()
+        if reason:
+            raise UserError(reason)
+        return self.env["superoffice.create.wizard"]._open_for(
+            self._record(), actor_type=self.actor_type
+        )
+
+    def action_connect_parent(self):
+        """From the blocked step of a contact person: connect its company first."""
+        self.ensure_one()
+        return self._open_for(self._record().parent_id.commercial_partner_id)
+
+    def action_create_parent(self):
+        """From the blocked step of a contact person: create its company in SuperOffice."""
+        self.ensure_one()
+        return self.env["superoffice.create.wizard"]._open_for(
+            self._record().parent_id.commercial_partner_id
+        )
+
+    # ------------------------------------------------------------------ resolve step
+
+    def _pick(self, hit):
+        if hit.linked_elsewhere:
+            raise UserError(self.env._(
+                "%(so)s is already linked to %(odoo)s and cannot be linked twice.",
+                so=hit.name, odoo=hit.linked_record,
+            ))
+        self.write(self._resolve_values(hit.so_id))
+        return self._reopen()
+
+    def _compare(self, so_id):
+        """(entity, rows) for the SuperOffice record ``so_id`` against the Odoo record."""
+        entity = self._so_call(self._service().get, so_id)
+        fields_ = self._fields()
+        rows = compare.connect_rows(
+            self._record()._superoffice_values(fields_), self._so_values(entity), fields_,
+            self.connection_id.conflict_policy,
+        )
+        return entity, rows
+
+    def _resolve_values(self, so_id):
+        entity, rows = self._compare(so_id)
+        conflicted = set(self.link_id.conflict_fields or ()) if self.link_id else set()
+        commands = [Command.clear()]
+        for sequence, row in enumerate(rows):
+            choice = row.default_choice
+            commands.append(Command.create({
+                "sequence": 0 if row.key in conflicted else sequence + 1,
+                "key": row.key,
+                "label": row.label,
+                "direction": row.direction,
+                "odoo_display": row.odoo_display or False,
+                "so_display": row.so_display or False,
+                "is_equal": row.equal,
+                "choice": choice,
+            }))
+        name = entity.get("Name") or getattr(entity, "full_name", "") or str(so_id)
+        return {"step": "resolve", "so_id": so_id, "so_name": name, "line_ids": commands}
+
+    def action_connect(self):
+        """Write the chosen values to both sides and create (or update) the link.
+
+        Order matters: the Odoo write and the link are made first in this transaction and
+        flushed (so a constraint fails before anything leaves Odoo); the PATCH to SuperOffice is
+        the last step, so a SuperOffice error rolls the Odoo side back and changes nothing."""
+        self.ensure_one()
+        record = self._record()
+        self._check_user_may_edit(record)
+        if not self.so_id:
+            raise UserError(self.env._("Choose a SuperOffice record first."))
+        if not self.link_id:
+            self._check_not_linked(record)
+        entity, rows = self._compare(self.so_id)
+        choices = {line.key: line.choice for line in self.line_ids if line.choice}
+        try:
+            applied = compare.apply_choices(rows, choices)
+        except ValueError as exc:
+            raise UserError(self.env._("%(detail)s", detail=str(exc))) from exc
+        patch = self._so_patch(applied.to_so, entity.raw) if applied.to_so else {}
+        if applied.to_odoo:
+            record._superoffice_apply(applied.to_odoo)
+        link = self._save_link(record, entity, applied.base)
+        self.env.flush_all()
+        if patch:
+            entity = self._so_call(self._service().patch, self.so_id, patch)
+        link.write(self._link_sync_values(entity))
+        self._post_connected(record, entity, applied)
+        if self.entity_type == "company" and not self.link_id and self._prepare_persons():
+            return self._reopen()
+        return self._back_to_record(record)
+
+    def _check_not_linked(self, record):
+        if self._link_of(record):
+            raise UserError(self.env._(
+                "%(name)s is already linked to SuperOffice.", name=record.display_name
+            ))
+        taken = self._linked_so_ids([self.so_id]).get(self.so_id)
+        if taken:
+            raise UserError(self.env._(
+                "This SuperOffice record is already linked to %(odoo)s.",
+                odoo=taken._odoo_record().display_name,
+            ))
+
+    def _save_link(self, record, entity, base):
+        if self.link_id:
+            snapshot = dict(self.link_id.base_snapshot or {})
+            snapshot.update(base)
+            self.link_id.write({"base_snapshot": snapshot, "conflict_fields": False})
+            return self.link_id
+        return self._create_link(record, self.entity_type, entity.id, base, self.actor_type)
+
+    def _post_connected(self, record, entity, applied):
+        if self.link_id:
+            body = self.env._(
+                "Sync conflict resolved with SuperOffice record %(so_id)s.", so_id=entity.id
+            )
+        else:
+            body = self.env._(
+                "Linked to SuperOffice record %(so_id)s (%(name)s): %(odoo)s field(s) updated "
+                "from SuperOffice, %(so)s sent to SuperOffice.",
+                so_id=entity.id, name=self.so_name, odoo=len(applied.to_odoo),
+                so=len(applied.to_so),
+            )
+        record.message_post(body=body)
+
+    # ------------------------------------------------------------------ persons step
+
+    def _prepare_persons(self):
+        """After a company is linked: pair its Odoo contacts with the SuperOffice persons."""
+        record = self._record()
+        children = record.child_ids.filtered(
+            lambda p: not p.is_company and p.type == "contact" and not self._link_of(p)
+        )
+        if not children:
+            return False
+        query = (Query().select(*so_search.select_columns("person", ["email", "function"]))
+                 .filter(F("contactId").eq(self.so_id)).order_by("personId").top(200))
+        rows = self._so_call(self._client().search, "person", query)
+        linked = self._linked_so_ids([row.id for row in rows], "person")
+        rows = [row for row in rows if row.id not in linked]
+        if not rows:
+            return False
+        cols = so_search.columns("person")
+        options = self.env["superoffice.connect.wizard.hit"]
+        for row in rows:
+            options |= options.create({
+                "wizard_id": self.id, "is_person_option": True, "so_id": row.id,
+                "name": row.get(cols["name"]), "email": row.get(cols["email"]) or False,
+                "function": row.get(cols["function"]) or False,
+            })
+        prefer = "odoo" if self.connection_id.conflict_policy == "odoo_wins" else "superoffice"
+        lines = []
+        for child in children:
+            match = self._best_person(child, options)
+            lines.append(Command.create({
+                "partner_id": child.id, "hit_id": match.id if match else False,
+                "to_link": bool(match), "prefer": prefer,
+            }))
+        self.write({"step": "persons", "person_line_ids": lines})
+        return True
+
+    def _best_person(self, partner, options):
+        email = (partner.email or "").strip().lower()
+        for option in options:
+            if email and (option.email or "").strip().lower() == email:
+                return option
+        best = max(options, key=lambda o: so_search.similarity(partner.name, o.name))
+        return best if so_search.similarity(partner.name, best.name) >= 0.8 else None
+
+    def action_link_persons(self):
+        """Link the ticked contact persons; where values differ the chosen side is kept."""
+        self.ensure_one()
+        record = self._record()
+        lines = self.person_line_ids.filtered(lambda line: line.to_link and line.hit_id)
+        if len({line.hit_id.id for line in lines}) < len(lines):
+            raise UserError(self.env._("Each SuperOffice person can be linked only once."))
+        service = self._service("person")
+        fields_ = self._fields("person")
+        patches = []
+        for line in lines:
+            partner = line.partner_id
+            entity = self._so_call(service.get, line.hit_id.so_id)
+            rows = compare.connect_rows(
+                partner._superoffice_values(fields_), self._so_values(entity, "person"), fields_,
+                self.connection_id.conflict_policy,
+            )
+            choices = {row.key: line.prefer for row in rows
+                       if not row.equal and row.direction == "both"}
+            applied = compare.apply_choices(rows, choices)
+            if applied.to_so:
+                patches.append((entity.id, self._so_patch(applied.to_so, entity.raw, "person")))
+            if applied.to_odoo:
+                partner._superoffice_apply(applied.to_odoo)
+            self._create_link(partner, "person", entity.id, applied.base)
+            partner.message_post(body=self.env._(
+                "Linked to SuperOffice person %(so_id)s.", so_id=entity.id
+            ))
+        self.env.flush_all()
+        for so_id, patch in patches:
+            self._so_call(service.patch, so_id, patch)
+        return self._back_to_record(record)
+
+    def action_skip_persons(self):
+        self.ensure_one()
+        return self._back_to_record(self._record())

@@ -1,0 +1,227 @@
+"""Create the Odoo record in SuperOffice and link it at once.
+
+The values are prefilled from the mapping (the Odoo value, else the value of SuperOffice's
+``default`` entity) and editable before sending; the POST body is the ``default`` entity with
+the edited values merged in.
+
+Never two SuperOffice records for one Odoo record:
+
+* a double click: the second request cannot lock the partner/project row (``FOR UPDATE
+  NOWAIT``) while the first one runs and is refused; a request that gets the lock later
+  re-reads the links and finds the first one's link;
+* a failure after the POST was sent (timeout, reset, 5xx, cut answer): the client does not
+  repeat the POST blindly; it searches SuperOffice for the record (same name, registered since
+  just before the attempt) and uses it when found; when it cannot tell, nothing is linked and the
+  user is asked to check SuperOffice (an ambiguous error) instead of creating a second record.
+"""
+
+from datetime import datetime, timedelta, timezone
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import LockError, UserError
+from odoo.tools import SQL
+
+from ..api.query import F
+from ..sync import canonical
+from .superoffice_wizard_mixin import ACTOR_TYPES
+
+# archive columns of the create marker: name and registration time
+_MARKER = {
+    "company": ("name", "registeredDate"),
+    "person": ("fullName", "personRegisteredDate"),
+    "project": ("name", "registeredDate"),
+}
+
+
+class SuperofficeCreateWizardLine(models.TransientModel):
+    _name = "superoffice.create.wizard.line"
+    _description = "Create in SuperOffice: one value"
+    _order = "sequence, id"
+
+    wizard_id = fields.Many2one("superoffice.create.wizard", required=True, ondelete="cascade")
+    sequence = fields.Integer()
+    key = fields.Char(required=True)
+    label = fields.Char(string="Field", readonly=True)
+    value = fields.Char()
+    mandatory = fields.Boolean(readonly=True)
+    readonly = fields.Boolean(help="Computed by SuperOffice or not written there.")
+
+
+class SuperofficeCreateWizard(models.TransientModel):
+    _name = "superoffice.create.wizard"
+    _inherit = ["superoffice.wizard.mixin"]
+    _description = "Create in SuperOffice"
+
+    actor_type = fields.Selection(ACTOR_TYPES, string="Create as", default="customer")
+    parent_so_id = fields.Integer(readonly=True)
+    blocked_message = fields.Char(readonly=True)
+    create_blocked_reason = fields.Char(compute="_compute_create_blocked_reason")
+    line_ids = fields.One2many("superoffice.create.wizard.line", "wizard_id", string="Values")
+
+    @api.depends("connection_id", "res_model", "res_id")
+    def _compute_create_blocked_reason(self):
+        for wizard in self:
+            wizard.create_blocked_reason = (
+                wizard._create_blocked_reason() if wizard.connection_id else False
+            )
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        record = self._active_record()
+        if record and not values.get("res_id"):
+            values.update(self._initial_values(record, self.env.context.get("default_actor_type")))
+        return values
+
+    @api.model
+    def _open_for(self, record, actor_type=None):
+        """Create the wizard for ``record`` and show it."""
+        wizard = self.with_context(active_model=record._name, active_id=record.id).create(
+            self._initial_values(record, actor_type)
+        )
+        return wizard._reopen()
+
+    @api.model
+    def _initial_values(self, record, actor_type=None):
+        values = self._defaults_from_record(record)
+        if record._name == "res.partner":
+            values["actor_type"] = actor_type or (
+                "supplier" if record.supplier_rank and not record.customer_rank else "customer"
+            )
+        wizard = self.new(values)
+        if wizard._link_of(record):
+            raise UserError(self.env._(
+                "%(name)s is already linked to SuperOffice.", name=record.display_name
+            ))
+        if values["entity_type"] == "person":
+            parent = record.parent_id.commercial_partner_id
+            link = wizard._link_of(parent) if parent else None
+            if not link:
+                values["blocked_message"] = self.env._(
+                    "A contact person is created in SuperOffice under its company: link the "
+                    "company %(company)s to SuperOffice first (connect or create it).",
+                    company=parent.display_name if parent else self.env._("(none)"),
+                )
+                return values
+            values["parent_so_id"] = link.so_id
+        values["line_ids"] = wizard._prefill_lines(record, values.get("parent_so_id"))
+        return values
+
+    def _prefill_lines(self, record, parent_so_id=None):
+        """One editable line per field written to SuperOffice: Odoo value, else the default."""
+        fields_ = self._fields()
+        odoo_values = record._superoffice_values(fields_)
+        default = self._so_values(self._so_call(self._service().default))
+        lines = []
+        for sequence, fmap in enumerate(fields_):
+            if fmap.key == "company" and self.entity_type == "person":
+                continue  # set from the parent's link
+            if fmap.direction == "none":
+                continue
+            value = odoo_values.get(fmap.key)
+            if value is None:
+                value = default.get(fmap.key)
+            lines.append(Command.create({
+                "sequence": sequence,
+                "key": fmap.key,
+                "label": fmap.label,
+                "value": canonical.display(fmap, value) or False,
+                "mandatory": fmap.mandatory_so,
+                "readonly": not fmap.writes_so,
+            }))
+        return lines
+
+    # ------------------------------------------------------------------ actions
+
+    def action_connect_parent(self):
+        self.ensure_one()
+        return self.env["superoffice.connect.wizard"]._open_for(
+            self._record().parent_id.commercial_partner_id
+        )
+
+    def action_create_parent(self):
+        self.ensure_one()
+        return self._open_for(self._record().parent_id.commercial_partner_id)
+
+    def action_create(self):
+        """POST the record to SuperOffice and link it; see the module docstring for retries."""
+        self.ensure_one()
+        record = self._record()
+        self._check_user_may_edit(record)
+        reason = self._create_blocked_reason(record)
+        if reason:
+            raise UserError(reason)
+        if self.blocked_message:
+            raise UserError(self.blocked_message)
+        self._lock(record)
+        if self._link_of(record):
+            # an earlier click already created and linked it
+            return self._back_to_record(record)
+        values = self._edited_values()
+        service = self._service()
+        default = self._so_call(service.default)
+        body = self._so_patch({k: v for k, v in values.items() if v is not None}, default.raw)
+        entity = self._so_call(service.create, body, marker=self._marker(values))
+        # The SuperOffice record exists from here on: link it in this same transaction (and
+        # write back what SuperOffice computed, e.g. a project number) so it is never orphaned.
+        so_values = self._so_values(entity)
+        to_odoo = {
+            f.key: so_values.get(f.key) for f in self._fields()
+            if f.direction == "to_odoo" and f.key in so_values
+        }
+        if to_odoo:
+            record._superoffice_apply(to_odoo)
+        base = {f.key: so_values.get(f.key) for f in self._fields() if f.direction != "none"}
+        link = self._create_link(record, self.entity_type, entity.id, base, self.actor_type)
+        link.write(self._link_sync_values(entity))
+        return self._back_to_record(record)
+
+    def _lock(self, record):
+        """Row lock on the Odoo record for the time of the create (double-click guard).
+
+        The row is also given a new version: under REPEATABLE READ a request whose snapshot
+        predates our commit and that locks the row afterwards gets a serialization failure, so
+        Odoo retries it with a fresh snapshot that sees our link (a mere lock would not do that).
+        """
+        try:
+            record.lock_for_update()
+        except LockError as exc:
+            raise UserError(self._busy_message()) from exc
+        self.env.cr.execute(SQL(
+            "UPDATE %s SET write_date = write_date WHERE id = %s",
+            SQL.identifier(record._table), record.id,
+        ))
+
+    def _busy_message(self):
+        return self.env._(
+            "This record is being created in SuperOffice by another request. Reload the page in "
+            "a moment."
+        )
+
+    def _edited_values(self):
+        """Canonical values of the edited lines, checked for mandatory ones."""
+        fmaps = {f.key: f for f in self._fields()}
+        values = {}
+        for line in self.line_ids:
+            fmap = fmaps.get(line.key)
+            if not fmap or not fmap.writes_so:
+                continue
+            value = canonical.normalize(fmap, line.value or None)
+            if value is None and fmap.mandatory_so:
+                raise UserError(self.env._("%(field)s is required.", field=line.label))
+            values[line.key] = value
+        if self.entity_type == "person":
+            values["company"] = self.parent_so_id
+        return values
+
+    def _marker(self, values):
+        """A filter only the new record matches: same name, registered since just before now."""
+        name_column, registered_column = _MARKER[self.entity_type]
+        name = values.get("name")
+        if not name:
+            return None
+        since = datetime.now(timezone.utc) - timedelta(minutes=2)
+        marker = F(name_column).eq(name) & F(registered_column).after_time(since)
+        if self.entity_type == "person" and self.parent_so_id:
+            marker = marker & F("contactId").eq(self.parent_so_id)
+        return marker

@@ -1,0 +1,227 @@
+"""Create in Odoo ("create in ERP"): find a SuperOffice company or project and create it here.
+
+Search as in Connect, pick a hit, edit the values, create. A company may bring its persons as
+contacts. An Odoo partner with the same VAT / organisation number, or the same name and city,
+is offered for Connect instead of a duplicate.
+"""
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+
+from ..api.query import F, Query
+from ..sync import canonical
+from . import superoffice_search as so_search
+
+
+class SuperofficeImportWizardHit(models.TransientModel):
+    _name = "superoffice.import.wizard.hit"
+    _description = "Create in Odoo: search hit"
+    _order = "sequence, id"
+
+    wizard_id = fields.Many2one("superoffice.import.wizard", required=True, ondelete="cascade")
+    sequence = fields.Integer()
+    so_id = fields.Integer(string="SuperOffice ID")
+    name = fields.Char()
+    vat = fields.Char(string="Org. number")
+    city = fields.Char()
+    email = fields.Char(string="E-mail")
+    number = fields.Char(string="Project number")
+    linked_record = fields.Char(string="Linked to")
+
+    def action_pick(self):
+        self.ensure_one()
+        return self.wizard_id._pick(self)
+
+
+class SuperofficeImportWizardLine(models.TransientModel):
+    _name = "superoffice.import.wizard.line"
+    _description = "Create in Odoo: one value"
+    _order = "sequence, id"
+
+    wizard_id = fields.Many2one("superoffice.import.wizard", required=True, ondelete="cascade")
+    sequence = fields.Integer()
+    key = fields.Char(required=True)
+    label = fields.Char(string="Field", readonly=True)
+    value = fields.Char()
+
+
+class SuperofficeImportWizard(models.TransientModel):
+    _name = "superoffice.import.wizard"
+    _inherit = ["superoffice.wizard.mixin"]
+    _description = "Create in Odoo from SuperOffice"
+
+    step = fields.Selection(
+        [("search", "Search"), ("values", "Values")], default="search", required=True
+    )
+    actor_type = fields.Selection(
+        [("customer", "Customer"), ("supplier", "Supplier")], string="Link as", default="customer"
+    )
+    search_text = fields.Char(string="Search")
+    searched = fields.Boolean(readonly=True)
+    hit_ids = fields.One2many("superoffice.import.wizard.hit", "wizard_id", string="Hits")
+    so_id = fields.Integer(string="SuperOffice ID", readonly=True)
+    so_name = fields.Char(string="SuperOffice record", readonly=True)
+    line_ids = fields.One2many("superoffice.import.wizard.line", "wizard_id", string="Values")
+    with_persons = fields.Boolean(string="Also create its persons as contacts", default=True)
+    person_count = fields.Integer(readonly=True)
+    duplicate_id = fields.Many2one("res.partner", string="Existing partner", readonly=True)
+    duplicate_reason = fields.Char(readonly=True)
+    allowed = fields.Boolean(compute="_compute_allowed")
+
+    @api.depends("connection_id")
+    def _compute_allowed(self):
+        for wizard in self:
+            wizard.allowed = bool(wizard.connection_id.allow_create_odoo)
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        if not values.get("connection_id"):
+            connection = self.env["superoffice.connection"]._default_for_company()
+            values["connection_id"] = connection.id
+        if values.get("entity_type") not in ("company", "project"):
+            values["entity_type"] = "company"
+        return values
+
+    def _check_allowed(self):
+        if not self.connection_id.allow_create_odoo:
+            raise UserError(self.env._(
+                "The connection %(name)s does not allow creating records in Odoo.",
+                name=self.connection_id.display_name,
+            ))
+
+    # ------------------------------------------------------------------ search
+
+    def action_search(self):
+        self.ensure_one()
+        self._check_allowed()
+        cols = so_search.columns(self.entity_type)
+        keys = ["vat", "city", "email"] if self.entity_type == "company" else ["number"]
+        query = (Query().select(*so_search.select_columns(self.entity_type, keys))
+                 .order_by(cols["id"]).top(50))
+        expression = so_search.quick_filter(self.entity_type, self.search_text)
+        if expression is not None:
+            query = query.filter(expression)
+        rows = self._so_call(self._client().search, self._kind(), query)
+        linked = self._linked_so_ids([row.id for row in rows])
+        commands = [Command.clear()]
+        for sequence, row in enumerate(rows):
+            link = linked.get(row.id)
+            commands.append(Command.create({
+                "sequence": sequence,
+                "so_id": row.id,
+                **{key: row.get(cols[key]) or False for key in keys},
+                "name": row.get(cols["name"]) or False,
+                "linked_record": link._odoo_record().display_name if link else False,
+            }))
+        self.write({"hit_ids": commands, "searched": True})
+        return self._reopen()
+
+    def _pick(self, hit):
+        self._check_allowed()
+        if hit.linked_record:
+            raise UserError(self.env._(
+                "%(so)s is already linked to %(odoo)s.", so=hit.name, odoo=hit.linked_record
+            ))
+        entity = self._so_call(self._service().get, hit.so_id)
+        so_values = self._so_values(entity)
+        lines = [Command.clear()]
+        for sequence, fmap in enumerate(self._fields()):
+            if not fmap.writes_odoo or fmap.transform in ("members", "ref"):
+                continue
+            lines.append(Command.create({
+                "sequence": sequence,
+                "key": fmap.key,
+                "label": fmap.label,
+                "value": canonical.display(fmap, so_values.get(fmap.key)) or False,
+            }))
+        values = {"step": "values", "so_id": hit.so_id, "so_name": hit.name, "line_ids": lines}
+        if self.entity_type == "company":
+            values["person_count"] = len(entity.get("Persons") or ())
+            values.update(self._duplicate_values(so_values))
+        self.write(values)
+        return self._reopen()
+
+    def _duplicate_values(self, so_values):
+        """An Odoo company with the same VAT/org number, or the same name and city."""
+        Partner = self.env["res.partner"]
+        vat = so_search.compact_vat(so_values.get("vat"))
+        if vat:
+            for partner in Partner.search([("is_company", "=", True), ("vat", "!=", False)]):
+                if so_search.compact_vat(partner.vat) in (vat, vat[2:] if vat[:2].isalpha() else vat):
+                    return {"duplicate_id": partner.id, "duplicate_reason": self.env._(
+                        "Same VAT / organisation number")}
+        name, city = so_values.get("name"), so_values.get("city")
+        if name:
+            domain = [("is_company", "=", True), ("name", "=ilike", name)]
+            if city:
+                domain.append(("city", "=ilike", city))
+            partner = Partner.search(domain, limit=1)
+            if partner:
+                return {"duplicate_id": partner.id,
+                        "duplicate_reason": self.env._("Same name and city")}
+        return {"duplicate_id": False, "duplicate_reason": False}
+
+    def action_back(self):
+        self.ensure_one()
+        self.write({"step": "search", "line_ids": [Command.clear()], "duplicate_id": False})
+        return self._reopen()
+
+    def action_connect_existing(self):
+        """Connect the existing partner to the chosen SuperOffice record instead."""
+        self.ensure_one()
+        ctx = {"active_model": "res.partner", "active_id": self.duplicate_id.id}
+        Connect = self.env["superoffice.connect.wizard"].with_context(**ctx)
+        wizard = Connect.create({
+            **Connect._defaults_from_record(self.duplicate_id),
+            "connection_id": self.connection_id.id, "actor_type": self.actor_type,
+        })
+        wizard._check_user_may_edit(self.duplicate_id)
+        wizard.write(wizard._resolve_values(self.so_id))
+        return wizard._reopen()
+
+    # ------------------------------------------------------------------ create
+
+    def action_create_in_odoo(self):
+        """Create the partner (and its persons) or the project, linked, with the edited values."""
+        self.ensure_one()
+        self._check_allowed()
+        if self._linked_so_ids([self.so_id]):
+            raise UserError(self.env._("This SuperOffice record is already linked."))
+        fmaps = {f.key: f for f in self._fields()}
+        values = {line.key: canonical.normalize(fmaps[line.key], line.value or None)
+                  for line in self.line_ids if line.key in fmaps}
+        if not values.get("name"):
+            raise UserError(self.env._("The name is required."))
+        if self.entity_type == "company":
+            record = self.env["res.partner"].create({"name": values["name"], "is_company": True})
+        else:
+            record = self.env["project.project"].create({"name": values["name"]})
+        record._superoffice_apply(values, self._fields(), self.connection_id)
+        entity = self._so_call(self._service().get, self.so_id)
+        base = self._so_values(entity)
+        link = self._create_link(record, self.entity_type, self.so_id, base, self.actor_type)
+        link.write(self._link_sync_values(entity))
+        if self.entity_type == "company" and self.with_persons:
+            self._create_persons(record)
+        return self._back_to_record(record)
+
+    def _create_persons(self, company):
+        query = (Query().select("personId").filter(F("contactId").eq(self.so_id))
+                 .order_by("personId").top(500))
+        rows = self._so_call(self._client().search, "person", query)
+        linked = self._linked_so_ids([row.id for row in rows], "person")
+        service = self._service("person")
+        fields_ = self._fields("person")
+        for row in rows:
+            if row.id in linked:
+                continue
+            entity = self._so_call(service.get, row.id)
+            values = self._so_values(entity, "person")
+            person = self.env["res.partner"].create({
+                "name": values.get("name") or str(row.id), "parent_id": company.id,
+                "type": "contact",
+            })
+            person._superoffice_apply(values, fields_, self.connection_id)
+            link = self._create_link(person, "person", row.id, values)
+            link.write(self._link_sync_values(entity))

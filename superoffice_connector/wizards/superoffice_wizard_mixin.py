@@ -1,0 +1,210 @@
+"""What the SuperOffice wizards share: the record they act on, the connection, the client calls.
+
+Every call to SuperOffice goes through :meth:`_so_call`, which turns a client exception into the
+connection's translated :class:`UserError` (the one boundary of ``superoffice.connection``); a
+UserError rolls the transaction back, so a failed call changes nothing in Odoo. Writes to
+SuperOffice are made last in each action for the same reason.
+"""
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from ..api import exceptions as so_exc
+from ..sync import transforms
+from . import superoffice_search as so_search
+
+ENTITY_TYPES = [("company", "Company"), ("person", "Person"), ("project", "Project")]
+ACTOR_TYPES = [("customer", "Customer"), ("supplier", "Supplier")]
+USER_GROUP = "superoffice_connector.superoffice_connector_group_user"
+
+
+class SuperofficeWizardMixin(models.AbstractModel):
+    _name = "superoffice.wizard.mixin"
+    _description = "SuperOffice wizard helpers"
+
+    connection_id = fields.Many2one(
+        "superoffice.connection", string="SuperOffice connection", required=True,
+        ondelete="cascade",
+    )
+    res_model = fields.Char(string="Odoo model")
+    res_id = fields.Integer(string="Odoo record ID")
+    entity_type = fields.Selection(ENTITY_TYPES, required=True, default="company")
+    record_name = fields.Char(compute="_compute_record_name")
+
+    @api.depends("res_model", "res_id")
+    def _compute_record_name(self):
+        for wizard in self:
+            record = wizard._record()
+            wizard.record_name = record.display_name if record else False
+
+    # ------------------------------------------------------------------ defaults
+
+    @api.model
+    def _defaults_from_record(self, record):
+        """Wizard values for ``record`` (partner or project): model, id, entity type, connection."""
+        connection = self.env["superoffice.connection"]._default_for_company(
+            record.company_id or self.env.company
+        )
+        if not connection:
+            raise UserError(self.env._(
+                "There is no active SuperOffice connection for the company %(company)s.",
+                company=(record.company_id or self.env.company).display_name,
+            ))
+        return {
+            "res_model": record._name,
+            "res_id": record.id,
+            "entity_type": record._superoffice_entity_type(),
+            "connection_id": connection.id,
+        }
+
+    @api.model
+    def _active_record(self):
+        model = self.env.context.get("active_model")
+        record_id = self.env.context.get("active_id")
+        if model in ("res.partner", "project.project") and record_id:
+            return self.env[model].browse(record_id).exists()
+        return None
+
+    # ------------------------------------------------------------------ helpers
+
+    def _record(self):
+        self.ensure_one()
+        if not self.res_model or not self.res_id:
+            return None
+        return self.env[self.res_model].browse(self.res_id).exists() or None
+
+    def _fields(self, entity_type=None):
+        return self.connection_id._mapping(entity_type or self.entity_type)
+
+    def _kind(self, entity_type=None):
+        return so_search.KIND[entity_type or self.entity_type]
+
+    def _so_call(self, function, *args, **kwargs):
+        """Call the client; any SuperOffice or configuration error becomes a UserError."""
+        try:
+            return function(*args, **kwargs)
+        except (so_exc.SuperOfficeError, ValueError) as exc:
+            self.connection_id._raise_user_error(exc)
+
+    def _service(self, entity_type=None):
+        client = self._so_call(self.connection_id._get_client)
+        return client.service(self._kind(entity_type))
+
+    def _client(self):
+        return self._so_call(self.connection_id._get_client)
+
+    def _lookups(self):
+        """Id lookups for writing list items, countries and owners to SuperOffice."""
+        connection = self.connection_id
+        if hasattr(connection, "_lookups"):
+            return connection._lookups()
+        return transforms.Lookups()
+
+    def _so_values(self, entity, entity_type=None):
+        """Canonical values of a SuperOffice entity for the mapping."""
+        entity_type = entity_type or self.entity_type
+        return transforms.from_superoffice(
+            entity_type, entity, self._fields(entity_type), self._lookups()
+        )
+
+    def _so_patch(self, changes, current, entity_type=None):
+        """Merge patch of ``changes``; a value SuperOffice cannot take is a clear UserError."""
+        entity_type = entity_type or self.entity_type
+        unresolved = []
+        patch = transforms.to_superoffice_patch(
+            entity_type, changes, self._fields(entity_type), current=current,
+            lookups=self._lookups(), unresolved=unresolved,
+        )
+        if unresolved:
+            raise UserError(self.env._(
+                "These values have no match in SuperOffice: %(fields)s",
+                fields=", ".join(message for _key, message in unresolved),
+            ))
+        return patch
+
+    def _check_user_may_edit(self, record):
+        """The current user must be a SuperOffice user allowed to edit ``record``."""
+        if not self.env.user.has_group(USER_GROUP):
+            raise AccessError(self.env._("Only SuperOffice users may connect records."))
+        record.check_access("write")
+
+    def _create_blocked_reason(self, record=None):
+        """Why the current user may not create this record in SuperOffice, or ``False``."""
+        self.ensure_one()
+        if not self.connection_id.allow_create_superoffice:
+            return self.env._(
+                "The connection %(name)s does not allow creating records in SuperOffice.",
+                name=self.connection_id.display_name,
+            )
+        if not self.env.user.has_group(USER_GROUP):
+            return self.env._("You are not a SuperOffice user.")
+        record = record if record is not None else self._record()
+        if record and not record.has_access("write"):
+            return self.env._("You may not edit %(name)s.", name=record.display_name)
+        return False
+
+    def _link_of(self, record, connection=None):
+        connection = connection or self.connection_id
+        return self.env["superoffice.link"].search([
+            ("connection_id", "=", connection.id),
+            (record._name == "res.partner" and "partner_id" or "project_id", "=", record.id),
+        ], limit=1)
+
+    def _linked_so_ids(self, so_ids, entity_type=None):
+        """``{so_id: link}`` for the given SuperOffice ids already linked on this connection."""
+        links = self.env["superoffice.link"].search([
+            ("connection_id", "=", self.connection_id.id),
+            ("entity_type", "=", entity_type or self.entity_type),
+            ("so_id", "in", list(so_ids)),
+        ])
+        return {link.so_id: link for link in links}
+
+    def _create_link(self, record, entity_type, so_id, base, actor_type=None):
+        """The link of ``record`` to SuperOffice record ``so_id`` with its base snapshot."""
+        values = {
+            "connection_id": self.connection_id.id,
+            "entity_type": entity_type,
+            "so_id": so_id,
+            "base_snapshot": base,
+            "state": "linked",
+            "last_sync_at": fields.Datetime.now(),
+        }
+        if record._name == "res.partner":
+            values["partner_id"] = record.id
+        else:
+            values["project_id"] = record.id
+        if entity_type == "company":
+            values["actor_type"] = actor_type or "customer"
+        return self.env["superoffice.link"].create(values)
+
+    @api.model
+    def _link_sync_values(self, entity):
+        updated = entity.updated
+        return {
+            "so_updated_at": updated.replace(tzinfo=None) if updated else False,
+            "last_sync_at": fields.Datetime.now(),
+            "state": "linked",
+        }
+
+    def _reopen(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": dict(self.env.context),
+        }
+
+    def _back_to_record(self, record):
+        """Close the dialog and show ``record``'s form (reloaded, with its SuperOffice tab)."""
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": record._name,
+            "res_id": record.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+        }
