@@ -5,3 +5,4 @@ from . import superoffice_link
 from . import superoffice_sync_mixin
 from . import res_partner
 from . import project_project
+from . import res_config_settings
