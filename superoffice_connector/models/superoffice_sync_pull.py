@@ -1,0 +1,236 @@
+"""Pull: SuperOffice changes into Odoo (cron ``superoffice_cron_pull``, triggered by webhooks).
+
+Per connection, in this order:
+
+1. the primary keys recorded by the webhook endpoint (``superoffice.sync.event``), so an edit
+   in SuperOffice reaches Odoo seconds after it was made;
+2. the change feed of companies, then persons (their company is linked first), then projects:
+   ``updatedDate afterTime (watermark - overlap)`` ordered by primary key, read in keyset
+   pages (``primaryKey gt <last>``) of ``sync_batch_size`` rows, one commit per page.
+
+A row whose ``updatedDate`` is not newer than what the link last saw is an echo or an overlap
+repeat and is skipped without reading the record. Other rows cost one GET each; the record is
+then merged like any other sync (``_sync_entity``).
+"""
+
+import logging
+from datetime import timedelta
+
+from odoo import api, fields, models
+
+from ..api import F, Query
+from ..api import exceptions as so_exc
+from ..api.services import META
+from ..sync import transforms
+from .superoffice_sync_engine import ENTITY_ORDER, KIND, RUN_STOPPERS, StopRun
+
+_logger = logging.getLogger(__name__)
+PULLABLE_STATES = ("linked", "needs_sync")
+
+
+class SuperofficeConnection(models.Model):
+    _inherit = "superoffice.connection"
+
+    @api.model
+    def _cron_pull(self):
+        """Pull every active connection (cron entry point)."""
+        for connection in self.sudo().search([("active", "=", True)]):
+            connection._pull()
+
+    def _pull(self, trigger=None):
+        """One pull run of this connection; returns its ``superoffice.sync.run``."""
+        self.ensure_one()
+        if trigger is None:
+            pending = self.env["superoffice.sync.event"].search_count(
+                [("connection_id", "=", self.id), ("state", "=", "pending")], limit=1
+            )
+            trigger = "webhook" if pending else "cron"
+        return self._run_safely("pull", trigger, self._pull_all)
+
+    def _pull_all(self, stats):
+        self._pull_events(stats)
+        for entity_type in ENTITY_ORDER:
+            self._pull_feed(entity_type, stats)
+
+    # ------------------------------------------------------------------ webhook events
+
+    def _pull_events(self, stats):
+        """Read the records named by pending webhook events, a batch per transaction."""
+        Event = self.env["superoffice.sync.event"].sudo()
+        seen = []
+        while True:
+            events = Event.search([
+                ("connection_id", "=", self.id), ("state", "=", "pending"), ("id", "not in", seen),
+            ], order="id", limit=self.sync_batch_size)
+            events = events.try_lock_for_update()  # a concurrent pull takes the others
+            if not events:
+                return
+            seen += events.ids
+            busy = set()
+            for entity_type in ENTITY_ORDER:
+                so_ids = list(dict.fromkeys(
+                    e.so_id for e in events if e.entity_type == entity_type
+                ))
+                if so_ids:
+                    busy |= {(entity_type, i) for i in self._pull_ids(entity_type, so_ids, stats)}
+            done = events.browse(
+                e.id for e in events if (e.entity_type, e.so_id) not in busy
+            )
+            done.write({"state": "done"})
+            self._sync_commit(stats)
+
+    # ------------------------------------------------------------------ change feed
+
+    def _pull_feed(self, entity_type, stats):
+        """Read the change feed of one entity type from the cursor, committing per page."""
+        Cursor = self.env["superoffice.sync.cursor"].sudo()
+        cursor = Cursor._for(self, entity_type)
+        if not cursor.try_lock_for_update():
+            _logger.info("Pull of %s %s already running elsewhere", self.name, entity_type)
+            return
+        if not cursor.run_start:
+            cursor.write({"run_start": fields.Datetime.now(), "after_id": 0})
+        client = self._get_client()
+        meta = META[KIND[entity_type]]
+        window = None
+        if cursor.watermark:
+            window = F(meta.updated_column).after_time(
+                cursor.watermark - self._overlap(client)
+            )
+        batch_size = self.sync_batch_size
+        while True:
+            expression = F(meta.primary_key).gt(cursor.after_id)
+            if window is not None:
+                expression = window & expression
+            query = (Query(select=(meta.primary_key, meta.updated_column))
+                     .filter(expression).order_by(meta.primary_key).top(batch_size))
+            try:
+                rows = client.search(meta.kind, query)
+            except so_exc.SuperOfficeError as exc:
+                # The list itself failed: nothing to blame on a record, resume next run.
+                raise StopRun(exc, "failed" if isinstance(exc, RUN_STOPPERS[1:]) else "partial")
+            if rows:
+                hints = {row.id: row.date(meta.updated_column) for row in rows}
+                self._pull_ids(entity_type, [row.id for row in rows], stats, hints)
+                cursor.write({"after_id": rows[-1].id})
+            if len(rows) < batch_size:
+                cursor.write({"watermark": cursor.run_start, "run_start": False, "after_id": 0})
+                self._sync_commit(stats)
+                return
+            time_left = self._sync_commit(stats)
+            # The commit released the cursor's row lock: take it again before the next page.
+            if not cursor.try_lock_for_update():
+                return
+            if time_left <= 0:
+                raise StopRun(None, "partial")
+
+    @api.model
+    def _overlap(self, client):
+        return timedelta(seconds=client.config.change_overlap)
+
+    # ------------------------------------------------------------------ records
+
+    def _pull_ids(self, entity_type, so_ids, stats, hints=None):
+        """Bring the SuperOffice records ``so_ids`` into Odoo; returns the ids left for later
+        because another run holds their link."""
+        Link = self.env["superoffice.link"].sudo()
+        links = Link.search([
+            ("connection_id", "=", self.id), ("entity_type", "=", entity_type),
+            ("so_id", "in", list(so_ids)),
+        ])
+        by_id = {link.so_id: link for link in links}
+        now = fields.Datetime.now()
+        ready = links.filtered(
+            lambda lk: lk.state in PULLABLE_STATES
+            and (not lk.next_retry_at or lk.next_retry_at <= now)
+        )
+        locked = ready.try_lock_for_update()
+        busy = ready - locked
+        if busy:
+            self._requeue(busy)
+        service = self._get_client().service(KIND[entity_type])
+        hints = hints or {}
+        for so_id in so_ids:
+            link = by_id.get(so_id)
+            if link and link not in locked:
+                stats.count("skipped")  # conflict, failed, disconnected, in backoff or busy
+                continue
+            if link is None and not self.sync_import_new:
+                stats.count("skipped")
+                continue
+            hint = self._naive(hints.get(so_id))
+            if (link and link.state == "linked" and hint and link.so_updated_at
+                    and hint <= link.so_updated_at):
+                stats.count("unchanged")
+                continue
+            self._pull_one(entity_type, so_id, link, service, stats)
+        return {link.so_id for link in busy}
+
+    def _pull_one(self, entity_type, so_id, link, service, stats):
+        label = f"{entity_type} {so_id}"
+        try:
+            with self.env.cr.savepoint():
+                try:
+                    entity = service.get(so_id)
+                except so_exc.NotFoundError:
+                    if not link:
+                        stats.count("skipped")
+                        return
+                    stats.count(self._apply_deleted(link))
+                    return
+                if link:
+                    outcome = self._sync_entity(link, entity, stats, service)
+                else:
+                    outcome = self._import_entity(entity_type, entity)
+            stats.count(outcome)
+        except StopRun:
+            raise
+        except Exception as exc:  # noqa: BLE001 - one bad record never stops the others
+            if not isinstance(exc, so_exc.SuperOfficeError):
+                _logger.exception("SuperOffice pull of %s failed", label)
+            self._handle_record_error(exc, stats, link, label)
+
+    def _requeue(self, links):
+        """Links held by another run: keep their SuperOffice ids for the next pull."""
+        self.env["superoffice.sync.event"].sudo().create([{
+            "connection_id": self.id, "event": "requeue", "entity_type": link.entity_type,
+            "so_id": link.so_id,
+        } for link in links])
+
+    def _import_entity(self, entity_type, entity):
+        """Create the Odoo record (and its link) of a SuperOffice record that has none."""
+        if entity.deleted:
+            return "skipped"
+        fields_ = self._mapping(entity_type)
+        so_values = transforms.from_superoffice(
+            entity_type, entity, fields_, self._sync_lookups()
+        )
+        name = so_values.get("name") or getattr(entity, "name", "") or str(entity.id)
+        if entity_type == "project":
+            record = self.env["project.project"].with_context(superoffice_sync=True).create(
+                {"name": name, "company_id": self.company_id.id}
+            )
+        else:
+            record = self.env["res.partner"].with_context(superoffice_sync=True).create({
+                "name": name,
+                "is_company": entity_type == "company",
+                "company_id": False,
+            })
+        record._superoffice_apply(so_values, fields_, self)
+        values = {
+            "connection_id": self.id,
+            "entity_type": entity_type,
+            "so_id": entity.id,
+            "base_snapshot": so_values,
+            "so_updated_at": self._naive(entity.updated),
+            "last_sync_at": fields.Datetime.now(),
+            "state": "linked",
+        }
+        if entity_type == "project":
+            values["project_id"] = record.id
+        else:
+            values["partner_id"] = record.id
+            if entity_type == "company":
+                values["actor_type"] = "customer"
+        self.env["superoffice.link"].sudo().create(values)
+        return "created"

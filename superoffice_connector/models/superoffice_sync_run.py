@@ -1,0 +1,94 @@
+"""The sync log: one record per pull, push or webhook-triggered run of a connection.
+
+A run is created (and committed) when it starts, its counters are updated with every batch the
+engine commits, and it is closed with its end time and outcome. Because the counters are committed
+per batch, the log shows the progress of a long run while it is still going, next to the cron's
+own progress (``ir.cron.progress``).
+"""
+
+from odoo import api, fields, models
+
+OUTCOMES = ("created", "updated", "pushed", "unchanged", "conflict", "failed", "deleted", "skipped")
+MAX_ERROR_LINES = 200
+
+
+class SuperofficeSyncRun(models.Model):
+    _name = "superoffice.sync.run"
+    _description = "SuperOffice Sync Run"
+    _order = "date_start desc, id desc"
+    _rec_name = "display_name"
+
+    connection_id = fields.Many2one(
+        "superoffice.connection", required=True, index=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one(related="connection_id.company_id", store=True, index=True)
+    kind = fields.Selection(
+        [("pull", "Pull from SuperOffice"), ("push", "Push to SuperOffice"),
+         ("record", "Sync now")],
+        required=True, default="pull",
+    )
+    trigger = fields.Selection(
+        [("cron", "Scheduled"), ("webhook", "Webhook"), ("manual", "Manual")],
+        required=True, default="cron",
+    )
+    state = fields.Selection(
+        [("running", "Running"), ("done", "Done"), ("partial", "Stopped early"),
+         ("failed", "Failed")],
+        required=True, default="running", index=True,
+    )
+    date_start = fields.Datetime(string="Start", required=True, default=fields.Datetime.now)
+    date_end = fields.Datetime(string="End")
+    duration = fields.Float(string="Duration (s)", digits=(16, 2), aggregator="avg")
+    count_created = fields.Integer(string="Created", aggregator="sum")
+    count_updated = fields.Integer(string="Updated in Odoo", aggregator="sum")
+    count_pushed = fields.Integer(string="Pushed to SuperOffice", aggregator="sum")
+    count_unchanged = fields.Integer(string="Unchanged", aggregator="sum")
+    count_conflict = fields.Integer(string="Conflicts", aggregator="sum")
+    count_failed = fields.Integer(string="Failed", aggregator="sum")
+    count_deleted = fields.Integer(string="Deleted or archived", aggregator="sum")
+    count_skipped = fields.Integer(string="Skipped", aggregator="sum")
+    count_total = fields.Integer(
+        string="Records", compute="_compute_count_total", store=True, aggregator="sum"
+    )
+    http_requests = fields.Integer(string="HTTP requests", aggregator="sum")
+    message = fields.Char(help="Why the run stopped early or failed.")
+    error_log = fields.Text(string="Errors", help="One line per record that failed.")
+
+    @api.depends(*(f"count_{outcome}" for outcome in OUTCOMES))
+    def _compute_count_total(self):
+        for run in self:
+            run.count_total = sum(run[f"count_{outcome}"] for outcome in OUTCOMES)
+
+    @api.depends("kind", "date_start", "connection_id")
+    def _compute_display_name(self):
+        kinds = dict(self._fields["kind"]._description_selection(self.env))
+        for run in self:
+            run.display_name = f"{run.connection_id.name or ''} {kinds.get(run.kind, '')} " \
+                f"{fields.Datetime.to_string(run.date_start) or ''}".strip()
+
+    def _add_counts(self, counts, errors=(), http_requests=0):
+        """Add ``counts`` ({outcome: n}) and error lines to the run (one SQL UPDATE)."""
+        self.ensure_one()
+        values = {
+            f"count_{outcome}": self[f"count_{outcome}"] + n
+            for outcome, n in counts.items() if n and outcome in OUTCOMES
+        }
+        if http_requests:
+            values["http_requests"] = self.http_requests + http_requests
+        if errors:
+            lines = (self.error_log or "").splitlines() + list(errors)
+            values["error_log"] = "\n".join(lines[-MAX_ERROR_LINES:])
+        if values:
+            self.write(values)
+
+    def _close(self, state="done", message=None, duration=None):
+        """Record the end of the run, its duration (seconds) and its outcome."""
+        now = fields.Datetime.now()
+        for run in self:
+            run.write({
+                "state": state,
+                "date_end": now,
+                "duration": duration if duration is not None
+                else (now - run.date_start).total_seconds(),
+                "message": message or run.message,
+            })
