@@ -230,6 +230,7 @@ class _HTTPServer(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
     server_version = "SuperOfficeSim/1.0"
 
     def log_message(self, fmt, *args):
@@ -289,9 +290,11 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in response.headers.items():
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(response.body)))
-        self.end_headers()
+        # headers and body in one write: no small-packet delays on keep-alive connections
+        self._headers_buffer.append(b"\r\n")
         if self.command != "HEAD" and response.body:
-            self.wfile.write(response.body)
+            self._headers_buffer.append(response.body)
+        self.flush_headers()
 
     def _reset(self):
         self.close_connection = True
