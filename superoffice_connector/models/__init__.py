@@ -6,3 +6,11 @@ from . import superoffice_sync_mixin
 from . import res_partner
 from . import project_project
 from . import res_config_settings
+from . import superoffice_sync_run
+from . import superoffice_sync_event
+from . import superoffice_sync_cursor
+from . import superoffice_sync_engine
+from . import superoffice_sync_pull
+from . import superoffice_sync_push
+from . import superoffice_sync_conflict
+from . import superoffice_sync_webhook
