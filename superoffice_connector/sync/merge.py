@@ -136,8 +136,12 @@ def three_way(
             if has_base:
                 new_base[key] = base[key]
             continue
-        o = c.norm(odoo.get(key))
-        s = c.norm(so.get(key))
+        o, s = odoo.get(key), so.get(key)
+        if has_base and o == s and base[key] == o:  # the common case: nothing to normalise
+            status[key] = "unchanged"
+            new_base[key] = s
+            continue
+        o, s = c.norm(o), c.norm(s)
         b = c.norm(base[key]) if has_base else None
         if _same(c, o, s):
             status[key] = "unchanged" if has_base and _same(c, o, b) else "both_same"
