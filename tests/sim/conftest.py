@@ -1,0 +1,7 @@
+import pytest
+from sim_helpers import Api
+
+
+@pytest.fixture
+def api(sim):
+    return Api(sim)
