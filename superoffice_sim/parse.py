@@ -81,9 +81,15 @@ def parse(kind, body_obj, rec, lookup):
     for field in schema.FIELDS[kind]:
         if field.key and body.has(field.name):
             new[field.key] = _scalar(field, body.get(field.name))
+    # a patched entity carries both udef views; only values that differ from the stored
+    # ones are changes (otherwise the untouched view would undo the edited one)
+    shown = carriers.udef_values(kind, rec["udefs"])
     for name in ("UserDefinedFields", "CustomFields"):
+        obj = body.get(name)
+        if isinstance(obj, dict):
+            obj = {k: v for k, v in obj.items() if shown.get(k, object()) != v}
         if body.has(name):
-            new["udefs"] = carriers.parse_udefs(kind, name, body.get(name), new["udefs"])
+            new["udefs"] = carriers.parse_udefs(kind, name, obj, new["udefs"])
     if body.has("Country"):
         new["country_id"] = _id_of(body, "Country", "CountryId", refdata.COUNTRIES) or 578
     if body.has("Associate") and kind != "person":
