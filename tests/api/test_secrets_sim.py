@@ -32,7 +32,7 @@ def test_no_secret_in_messages_or_logs(sim, caplog):
         (make_client(sim), lambda c: c.contacts.get(999999)),
         (make_client(sim, auth=system_user_auth(sim, client_secret="bad-secret-value")),
          lambda c: c.current_principal()),
-        (make_client(sim, auth=TicketAuth(tokens["access_token"], app_token="x")),
+        (make_client(sim, auth=TicketAuth(tokens["access_token"], app_token="app-token-xyz")),
          lambda c: c.contacts.get(1)),
         (make_client(sim, auth=oauth_auth(sim, tokens, refresh_token="stale-refresh-xyz")),
          lambda c: (sim.expire_tokens(), c.contacts.get(1))),
@@ -40,13 +40,17 @@ def test_no_secret_in_messages_or_logs(sim, caplog):
             sim.faults.add("status", status=503, count=2), c.contacts.get(1))),
         (make_client(sim), lambda c: c.contacts.create({"Name": "y" * 5000})),
     ]
+    live_secrets = []
     for client, action in scenarios:
         with client:
             attempt(client, action)
+            live_secrets.extend(client._auth.secrets())  # tickets/tokens obtained on the way
+    assert any(s.startswith("7T:") for s in live_secrets)
     assert len(messages) == 2 * len(scenarios)
     logs = "\n".join(r.getMessage() for r in caplog.records)
     reprs = repr(system_user_auth(sim)) + repr(oauth_auth(sim, tokens))
-    for secret in _secrets(sim, tokens) + ["bad-secret-value", "stale-refresh-xyz"]:
+    for secret in _secrets(sim, tokens) + live_secrets + ["bad-secret-value",
+                                                          "stale-refresh-xyz"]:
         for text in messages:
             assert secret not in text
         assert secret not in logs
