@@ -1,0 +1,154 @@
+"""Item 5: OData archive lists with $select, $filter, $orderBy, $top, $skip."""
+
+import pytest
+
+
+def _all(sim, kind):
+    return [sim.store.get(kind, i) for i in sim.store.ids(kind)]
+
+
+def test_slim_rows_have_string_primary_key_and_entity_name(api, sim):
+    answer = api.get("Contact", params={"$select": "contactId,name,category,associateId"}).json()
+    assert set(answer) == {"odata.metadata", "odata.nextLink", "value"}
+    assert answer["odata.nextLink"] is None
+    row = answer["value"][0]
+    assert list(row) == ["PrimaryKey", "EntityName", "contactId", "name", "category",
+                         "associateId"]
+    entity = sim.store.get("contact", 1)
+    assert row["PrimaryKey"] == "1" and row["EntityName"] == "contact"
+    assert row["category"] == entity["Category"]["Value"]  # display values in slim mode
+    assert row["associateId"] == entity["Associate"]["Name"]
+    assert len(answer["value"]) == sim.store.count("contact")
+
+
+@pytest.mark.parametrize("path, kind", [("Archive/SimpleContact", "contact"),
+                                        ("Archive/Person", "person"),
+                                        ("Archive/Project", "project")])
+def test_archive_providers_list_the_same_rows(api, sim, path, kind):
+    rows = api.rows(path, **{"$top": "5"})
+    assert [int(r["PrimaryKey"]) for r in rows] == sorted(sim.store.ids(kind))[:5]
+    assert api.get("Archive/NoSuchProvider").status_code == 404
+
+
+def test_documented_person_and_project_columns(api):
+    person = api.rows("Person", **{"$select": "personId,firstName,lastName,contactId,"
+                                   "personUpdatedDate,email/emailAddress,"
+                                   "personMobilePhone/formattedNumber", "$top": "1"})[0]
+    assert isinstance(person["contactId"], int) and "@" in person["email/emailAddress"]
+    project = api.rows("Project", **{"$select": "projectId,name,number,status,type,updatedDate",
+                                     "$top": "1"})[0]
+    assert isinstance(project["status"], str) and len(project["updatedDate"]) == 19
+
+
+def test_unknown_column_or_operator_is_400(api):
+    assert api.get("Contact", params={"$select": "nope"}).status_code == 400
+    assert api.get("Contact", params={"$filter": "nope eq 1"}).status_code == 400
+    assert api.get("Contact", params={"$filter": "name frobs 'a'"}).status_code == 400
+    assert api.get("Contact", params={"$filter": "name eq 'unterminated"}).status_code == 400
+
+
+def _ids(api, entity, flt, **extra):
+    return [int(r["PrimaryKey"]) for r in api.rows(entity, **{"$filter": flt, **extra})]
+
+
+def test_begins_contains_eq_ne_case_insensitive(api, sim):
+    contacts = _all(sim, "contact")
+    name = contacts[4]["Name"]
+    assert _ids(api, "Contact", f"name begins '{name[:3].lower()}'") == \
+        [c["ContactId"] for c in contacts if c["Name"].lower().startswith(name[:3].lower())]
+    word = name.split()[1]
+    assert _ids(api, "Contact", f"name contains '{word.upper()}'") == \
+        [c["ContactId"] for c in contacts if word.lower() in c["Name"].lower()]
+    assert _ids(api, "Contact", f"name eq '{name}'") == \
+        [c["ContactId"] for c in contacts if c["Name"].lower() == name.lower()]
+    assert len(_ids(api, "Contact", f"name ne '{name}'")) == \
+        len([c for c in contacts if c["Name"].lower() != name.lower()])
+
+
+def test_numeric_comparisons_and_lists(api, sim):
+    assert _ids(api, "Contact", "contactId lt 4") == [1, 2, 3]
+    assert _ids(api, "Contact", "contactId le 2") == [1, 2]
+    assert _ids(api, "Contact", "contactId gt 18") == [19, 20]
+    assert _ids(api, "Contact", "contactId ge 19") == [19, 20]
+    assert _ids(api, "Contact", "contactId oneOf (3, 5, 99)") == [3, 5]
+    assert _ids(api, "Contact", "contactId in (7,2)") == [2, 7]
+    categories = {c["ContactId"]: c["Category"]["Id"] for c in _all(sim, "contact")}
+    assert _ids(api, "Contact", "category oneOf (1,3)") == \
+        [i for i, cat in categories.items() if cat in (1, 3)]
+
+
+def test_in_with_quoted_strings_and_escaped_quote(api, sim):
+    created = sim.store.create("contact", {"Name": "O'Brien Consulting Ltd"})["ContactId"]
+    other = sim.store.get("contact", 2)["Name"]
+    escaped = "O''Brien Consulting Ltd"
+    assert _ids(api, "Contact", f"name in ('{escaped}', '{other}')") == sorted(
+        [created] + [c["ContactId"] for c in _all(sim, "contact")
+                     if c["Name"].lower() == other.lower() and c["ContactId"] != created])
+    assert _ids(api, "Contact", "name begins 'O''Bri'") == [
+        c["ContactId"] for c in _all(sim, "contact") if c["Name"].startswith("O'Bri")]
+
+
+def test_and_or_parentheses(api, sim):
+    contacts = _all(sim, "contact")
+    flt = "(contactId lt 5 or contactId gt 17) and category eq 1"
+    assert _ids(api, "Contact", flt) == [
+        c["ContactId"] for c in contacts
+        if (c["ContactId"] < 5 or c["ContactId"] > 17) and c["Category"]["Id"] == 1]
+    flt = "contactId eq 1 or contactId eq 2 and contactId eq 3"  # and binds tighter
+    assert _ids(api, "Contact", flt) == [1]
+
+
+def test_after_and_before_time_windows(api, sim):
+    stamps = sorted(c["UpdatedDate"] for c in _all(sim, "contact"))
+    middle = stamps[10]
+    after = _ids(api, "Contact", f"updatedDate afterTime '{middle}'")
+    assert after == sorted(c["ContactId"] for c in _all(sim, "contact")
+                           if c["UpdatedDate"] > middle)
+    before = _ids(api, "Contact", f"updatedDate beforeTime '{middle}'")
+    assert len(after) + len(before) + stamps.count(middle) == len(stamps)
+    sim.store.patch("contact", 7, {"Department": "fresh"})
+    newest = sim.store.get("contact", 7)["UpdatedDate"]
+    assert _ids(api, "Contact", f"updatedDate afterTime '{stamps[-1]}'") == [7]
+    assert _ids(api, "Contact", f"updatedDate afterTime '{newest}'") == []
+    persons = _ids(api, "Person", f"personUpdatedDate afterTime '{middle}'")
+    assert persons == sorted(p["PersonId"] for p in _all(sim, "person")
+                             if p["UpdatedDate"] > middle)
+
+
+def test_order_by_top_and_skip(api, sim):
+    names = sorted((c["Name"].lower(), c["ContactId"]) for c in _all(sim, "contact"))
+    rows = api.rows("Contact", **{"$select": "name", "$orderBy": "name asc"})
+    assert [r["name"].lower() for r in rows] == [n for n, _ in names]
+    desc = api.rows("Contact", **{"$select": "contactId", "$orderby": "contactId desc",
+                                  "$top": "3"})
+    assert [r["contactId"] for r in desc] == [20, 19, 18]
+    page = api.rows("Contact", **{"$select": "contactId", "$orderby": "contactId",
+                                  "$top": "4", "$skip": "8"})
+    assert [r["contactId"] for r in page] == [9, 10, 11, 12]
+    assert api.get("Contact", params={"$top": "-1"}).status_code == 400
+
+
+def test_index_and_full_scan_agree(api, sim):
+    """`begins` and `afterTime` use sorted indexes; an `or` forces a scan: same answers."""
+    for prefix in ("n", "nord", "o'", "ø", "zz"):
+        quoted = prefix.replace("'", "''")
+        indexed = _ids(api, "Contact", f"name begins '{quoted}'")
+        scanned = _ids(api, "Contact", f"name begins '{quoted}' or contactId eq -1")
+        assert indexed == scanned
+    stamp = sorted(c["UpdatedDate"] for c in _all(sim, "contact"))[5]
+    assert _ids(api, "Contact", f"updatedDate afterTime '{stamp}'") == \
+        _ids(api, "Contact", f"updatedDate afterTime '{stamp}' or contactId eq -1")
+    assert _ids(api, "Person", "lastName begins 'ø'") == \
+        _ids(api, "Person", "lastName begins 'ø' or personId eq -1")
+
+
+def test_person_by_company_and_deleted_rows(api, sim):
+    persons = _ids(api, "Person", "contactId eq 2")
+    assert persons == [p["PersonId"] for p in _all(sim, "person")
+                       if p["Contact"]["ContactId"] == 2]
+    sim.store.soft_delete("person", persons[0])
+    row = api.rows("Person", **{"$select": "personDeletedDate",
+                                "$filter": f"personId eq {persons[0]}"})[0]
+    assert row["personDeletedDate"] != "0001-01-01T00:00:00"
+    sim.store.delete("person", persons[0])
+    assert _ids(api, "Person", f"personId eq {persons[0]}") == []
