@@ -6,6 +6,7 @@ translated user messages (:meth:`_user_message`). Wizards raise them with
 :meth:`_raise_user_error`; background jobs store :meth:`_user_message` on the link or the log.
 """
 
+import hashlib
 import logging
 import threading
 import time
@@ -20,9 +21,8 @@ _logger = logging.getLogger(__name__)
 
 ADMIN_GROUP = "superoffice_connector.superoffice_connector_group_admin"
 
-# One client per connection and credentials version, shared by the threads of this process so the
-# system user ticket (cached by the client per process too) and the rate limiter are reused. The
-# key contains write_date, so any change of the credentials or options builds a new client.
+# One client per connection and configuration, shared by the threads of this process so the
+# system user ticket (cached by the client per process too) and the rate limiter are reused.
 _CLIENTS = {}
 _CLIENTS_LOCK = threading.Lock()
 
@@ -30,6 +30,15 @@ CREDENTIAL_FIELDS = (
     "client_id", "client_secret", "system_token", "private_key", "jwt_public_key",
     "oauth_access_token", "oauth_refresh_token", "oauth_expires_at",
     "onsite_username", "onsite_password", "ticket", "webhook_secret",
+)
+
+
+# Everything the client is built from (part of the client cache key).
+CLIENT_FIELDS = (
+    "environment", "base_url", "tenant", "auth_mode", "client_id", "client_secret",
+    "system_token", "private_key", "jwt_public_key", "oauth_access_token",
+    "oauth_refresh_token", "oauth_expires_at", "onsite_username", "onsite_password", "ticket",
+    "read_timeout", "max_retries",
 )
 
 
@@ -117,6 +126,14 @@ class SuperofficeConnection(models.Model):
         ],
         string="Unattended conflicts", required=True, default="manual",
         help="What the background synchronization does with a field changed on both sides.",
+    )
+    read_timeout = fields.Float(
+        string="Request timeout (s)", default=30.0,
+        help="How long one request to SuperOffice may wait for the answer.",
+    )
+    max_retries = fields.Integer(
+        string="Retries", default=5,
+        help="How often a request that failed on the network, with 429 or 5xx is retried.",
     )
     sync_interval = fields.Integer(
         string="Sync interval (minutes)", default=15,
@@ -232,16 +249,21 @@ class SuperofficeConnection(models.Model):
     def _get_client(self):
         """A :class:`SuperOfficeClient` built from this connection's (sudo'ed) credentials.
 
-        Cached per database, connection and ``write_date``: editing the connection builds a new
-        client on next use. Raises ``ValueError`` when the configuration is incomplete."""
+        Cached per database, connection and configuration: the key holds a digest of every field
+        the client is built from, so any edit of credentials or options (even inside the same
+        transaction, where ``write_date`` does not move) builds a new client on next use.
+        Raises ``ValueError`` when the configuration is incomplete."""
         self.ensure_one()
-        key = (self.env.cr.dbname, self.id, str(self.write_date))
+        sudo = self.sudo()
+        digest = hashlib.sha256(
+            repr([sudo[name] for name in CLIENT_FIELDS]).encode()
+        ).hexdigest()
+        key = (self.env.cr.dbname, self.id, digest)
         with _CLIENTS_LOCK:
             client = _CLIENTS.get(key)
         if client is not None:
             return client
-        config = self.sudo()._client_config()
-        client = so_api.SuperOfficeClient(config)
+        client = so_api.SuperOfficeClient(sudo._client_config())
         with _CLIENTS_LOCK:
             for stale in [k for k in _CLIENTS if k[:2] == key[:2]]:
                 del _CLIENTS[stale]
@@ -256,6 +278,8 @@ class SuperofficeConnection(models.Model):
             tenant=(self.tenant or "").strip(),
             auth=self._client_auth(),
             base_url=(self.base_url or "").strip() or None,
+            read_timeout=self.read_timeout or 30.0,
+            max_retries=max(self.max_retries, 0),
         )
 
     def _client_auth(self):

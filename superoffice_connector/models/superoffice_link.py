@@ -214,6 +214,8 @@ class SuperofficeLink(models.Model):
             cron.sudo()._trigger()
 
     def _post_on_record(self, body, url=None):
+        if self.env.context.get("superoffice_no_chatter"):
+            return
         record = self.sudo()._odoo_record()
         if not record or not hasattr(record, "message_post"):
             return

@@ -370,7 +370,8 @@ class SuperofficeSyncMixin(models.AbstractModel):
                 user = value[:1]
                 return (user.email or user.login) if user else None
             if kind == "ref":
-                return self._superoffice_so_ids(value[:1], connection)[:1] or None
+                so_ids = self._superoffice_so_ids(value[:1], connection)
+                return so_ids[0] if so_ids else None
             if kind == "members":
                 return [f"{prefix}:{so_id}" for prefix, so_id in self._superoffice_members(value,
                                                                                          connection)]

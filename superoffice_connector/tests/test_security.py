@@ -1,0 +1,94 @@
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+
+from ..models.superoffice_connection import CREDENTIAL_FIELDS
+from .common import ADMIN_GROUP, SuperOfficeCase
+
+
+@tagged("post_install", "-at_install")
+class TestSecurity(SuperOfficeCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.plain_user = cls.make_user("so_plain", groups=())
+        cls.so_user = cls.make_user("so_user")
+        cls.so_admin = cls.make_user("so_admin", groups=(ADMIN_GROUP,))
+        cls.company_b = cls.env["res.company"].create({"name": "Company B"})
+        cls.user_b = cls.make_user("so_user_b", company=cls.company_b)
+
+    def test_plain_user_cannot_read_or_create_connections(self):
+        Connection = self.env["superoffice.connection"].with_user(self.plain_user)
+        with self.assertRaises(AccessError):
+            Connection.search_read([], ["name"])
+        with self.assertRaises(AccessError):
+            Connection.create(self.connection_values(self.sim, name="Mine"))
+
+    def test_superoffice_user_reads_connection_without_credentials(self):
+        connection = self.connection.with_user(self.so_user)
+        rows = connection.search_read([("id", "=", self.connection.id)])
+        self.assertEqual(len(rows), 1)
+        for name in CREDENTIAL_FIELDS:
+            self.assertNotIn(name, rows[0])
+        self.assertEqual(rows[0]["tenant"], "Cust12345")
+        for name in ("client_secret", "private_key", "system_token", "webhook_secret"):
+            with self.assertRaises(AccessError):
+                connection.read([name])
+            with self.assertRaises(AccessError):
+                connection.search_read([], [name])
+
+    def test_superoffice_user_cannot_create_or_change_connections(self):
+        with self.assertRaises(AccessError):
+            self.env["superoffice.connection"].with_user(self.so_user).create(
+                {"name": "x", "tenant": "Cust1"}
+            )
+        with self.assertRaises(AccessError):
+            self.connection.with_user(self.so_user).write({"client_secret": "stolen"})
+        with self.assertRaises(AccessError):
+            self.connection.with_user(self.so_user).write({"name": "renamed"})
+
+    def test_admin_reads_and_writes_credentials(self):
+        connection = self.connection.with_user(self.so_admin)
+        self.assertEqual(connection.read(["client_secret"])[0]["client_secret"],
+                         self.sim.app.client_secret)
+        connection.write({"webhook_secret": "new-secret"})
+        self.assertEqual(self.connection.webhook_secret, "new-secret")
+
+    def test_superoffice_user_may_link_records_they_can_edit(self):
+        partner = self.create_company_partner("Linkable AS")
+        link = self.env["superoffice.link"].with_user(self.so_user).create({
+            "connection_id": self.connection.id, "entity_type": "company", "so_id": 3,
+            "partner_id": partner.id, "actor_type": "customer",
+        })
+        self.assertEqual(partner.superoffice_link_id, link)
+        with self.assertRaises(AccessError):
+            self.env["superoffice.link"].with_user(self.plain_user).search([])
+
+    def test_plain_user_does_not_get_superoffice_fields_of_partners(self):
+        partner = self.create_company_partner("Hidden AS")
+        self.link_partner(partner, 4)
+        row = partner.with_user(self.plain_user).read()[0]
+        self.assertNotIn("superoffice_state", row)
+        self.assertNotIn("superoffice_link_ids", row)
+
+    def test_other_company_sees_neither_connections_nor_links(self):
+        partner = self.create_company_partner("Company A customer")
+        self.link_partner(partner, 5)
+        Connection = self.env["superoffice.connection"].with_user(self.user_b)
+        Link = self.env["superoffice.link"].with_user(self.user_b)
+        self.assertFalse(Connection.search([]))
+        self.assertFalse(Link.search([]))
+        with self.assertRaises(AccessError):
+            self.connection.with_user(self.user_b).read(["name"])
+        connection_b = self.create_connection(
+            self.env, self.sim, name="B connection", company_id=self.company_b.id
+        )
+        self.assertEqual(Connection.search([]), connection_b)
+        self.assertNotIn(connection_b, self.env["superoffice.connection"].with_user(
+            self.so_user).search([]))
+
+    def test_partner_state_ignores_links_of_other_companies(self):
+        partner = self.create_company_partner("Shared AS")
+        self.link_partner(partner, 6)
+        shared = partner.with_user(self.user_b).with_company(self.company_b)
+        self.assertEqual(shared.superoffice_state, "not_linked")
+        self.assertEqual(partner.with_user(self.so_user).superoffice_state, "linked")
