@@ -6,3 +6,7 @@ from . import test_mapping
 from . import test_dirty_tracking
 from . import test_partner_tab
 from . import test_security
+from . import test_connect_wizard
+from . import test_create_wizard
+from . import test_import_wizard
+from . import test_disconnect

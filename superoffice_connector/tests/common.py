@@ -39,6 +39,14 @@ class SuperOfficeCase(TransactionCase):
         cls.company = cls.env.company
         cls.connection = cls.create_connection(cls.env, cls.sim)
 
+    @classmethod
+    def _request_handler(cls, s, r, /, **kw):
+        # The client passes (connect, read) timeouts; Odoo's test guard compares with a number.
+        timeout = kw.get("timeout")
+        if isinstance(timeout, tuple):
+            kw["timeout"] = max(t for t in timeout if t is not None)
+        return super()._request_handler(s, r, **kw)
+
     def setUp(self):
         super().setUp()
         if hasattr(self.sim, "reset"):

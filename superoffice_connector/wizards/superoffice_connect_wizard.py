@@ -139,7 +139,7 @@ class SuperofficeConnectWizard(models.TransientModel):
         for wizard in self:
             keys = set()
             if wizard.connection_id:
-                keys = {f.key for f in wizard._fields() if f.show_in_search}
+                keys = {f.key for f in wizard._fmaps() if f.show_in_search}
             for key in HIT_KEYS:
                 wizard[f"show_{key}"] = key in keys
 
@@ -158,7 +158,9 @@ class SuperofficeConnectWizard(models.TransientModel):
         linked) the wizard opens on the resolve step of that link instead."""
         values = super().default_get(fields_list)
         record = self._active_record()
-        if record and not values.get("res_id"):
+        if record and not values.get("res_id") and not self.env.context.get(
+            "superoffice_wizard_draft"
+        ):
             values.update(self._initial_values(record))
         return values
 
@@ -171,9 +173,9 @@ class SuperofficeConnectWizard(models.TransientModel):
         if link:
             values.update(connection_id=link.connection_id.id, link_id=link.id,
                           actor_type=link.actor_type or values.get("actor_type"))
-            values.update(self.new(values)._resolve_values(link.so_id))
+            values.update(self._new(values)._resolve_values(link.so_id))
             return values
-        wizard = self.new(values)
+        wizard = self._new(values)
         wizard._check_user_may_edit(record)
         if wizard._link_of(record):
             raise UserError(self.env._(
@@ -183,7 +185,7 @@ class SuperofficeConnectWizard(models.TransientModel):
             values.update(wizard._person_parent_values())
             if values.get("step") == "blocked":
                 return values
-            wizard = self.new(values)
+            wizard = self._new(values)
         values.update(wizard._likely_values())
         return values
 
@@ -191,7 +193,7 @@ class SuperofficeConnectWizard(models.TransientModel):
     def _actor_defaults(self, record):
         if record._name != "res.partner":
             return {}
-        actor = "supplier" if record.supplier_rank and not record.customer_rank else "customer"
+        actor = self._guess_actor(record)
         return {"actor_type": actor}
 
     @api.model
@@ -199,7 +201,8 @@ class SuperofficeConnectWizard(models.TransientModel):
         """Create the wizard for ``record`` (or the resolve step of ``link``) and show it."""
         record.ensure_one()
         ctx = {"active_model": record._name, "active_id": record.id,
-               "superoffice_link_id": link.id if link else False}
+               "superoffice_link_id": link.id if link else False,
+               "superoffice_wizard_draft": True}
         wizard = self.with_context(**ctx).create(self.with_context(**ctx)._initial_values(record))
         return wizard._reopen()
 
@@ -343,7 +346,7 @@ class SuperofficeConnectWizard(models.TransientModel):
         record = self._record()
         if not record:
             return {}
-        wanted = [f for f in self._fields() if f.key in ("name", "vat", "email")]
+        wanted = [f for f in self._fmaps() if f.key in ("name", "vat", "email")]
         return record._superoffice_values(tuple(wanted))
 
     def _hit_values(self, row):
@@ -415,7 +418,7 @@ class SuperofficeConnectWizard(models.TransientModel):
     def _compare(self, so_id):
         """(entity, rows) for the SuperOffice record ``so_id`` against the Odoo record."""
         entity = self._so_call(self._service().get, so_id)
-        fields_ = self._fields()
+        fields_ = self._fmaps()
         rows = compare.connect_rows(
             self._record()._superoffice_values(fields_), self._so_values(entity), fields_,
             self.connection_id.conflict_policy,
@@ -460,7 +463,9 @@ class SuperofficeConnectWizard(models.TransientModel):
             applied = compare.apply_choices(rows, choices)
         except ValueError as exc:
             raise UserError(self.env._("%(detail)s", detail=str(exc))) from exc
-        patch = self._so_patch(applied.to_so, entity.raw) if applied.to_so else {}
+        patch, skipped = self._so_patch(applied.to_so, entity.raw) if applied.to_so else ({}, [])
+        for key, _message in skipped:
+            applied.base.pop(key, None)
         if applied.to_odoo:
             record._superoffice_apply(applied.to_odoo)
         link = self._save_link(record, entity, applied.base)
@@ -469,6 +474,7 @@ class SuperofficeConnectWizard(models.TransientModel):
             entity = self._so_call(self._service().patch, self.so_id, patch)
         link.write(self._link_sync_values(entity))
         self._post_connected(record, entity, applied)
+        self._post_skipped(record, skipped)
         if self.entity_type == "company" and not self.link_id and self._prepare_persons():
             return self._reopen()
         return self._back_to_record(record)
@@ -559,7 +565,7 @@ class SuperofficeConnectWizard(models.TransientModel):
         if len({line.hit_id.id for line in lines}) < len(lines):
             raise UserError(self.env._("Each SuperOffice person can be linked only once."))
         service = self._service("person")
-        fields_ = self._fields("person")
+        fields_ = self._fmaps("person")
         patches = []
         for line in lines:
             partner = line.partner_id
@@ -572,7 +578,11 @@ class SuperofficeConnectWizard(models.TransientModel):
                        if not row.equal and row.direction == "both"}
             applied = compare.apply_choices(rows, choices)
             if applied.to_so:
-                patches.append((entity.id, self._so_patch(applied.to_so, entity.raw, "person")))
+                patch, skipped = self._so_patch(applied.to_so, entity.raw, "person")
+                for key, _message in skipped:
+                    applied.base.pop(key, None)
+                self._post_skipped(partner, skipped)
+                patches.append((entity.id, patch))
             if applied.to_odoo:
                 partner._superoffice_apply(applied.to_odoo)
             self._create_link(partner, "person", entity.id, applied.base)

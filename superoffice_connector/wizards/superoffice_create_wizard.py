@@ -69,14 +69,18 @@ class SuperofficeCreateWizard(models.TransientModel):
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
         record = self._active_record()
-        if record and not values.get("res_id"):
+        if record and not values.get("res_id") and not self.env.context.get(
+            "superoffice_wizard_draft"
+        ):
             values.update(self._initial_values(record, self.env.context.get("default_actor_type")))
         return values
 
     @api.model
     def _open_for(self, record, actor_type=None):
         """Create the wizard for ``record`` and show it."""
-        wizard = self.with_context(active_model=record._name, active_id=record.id).create(
+        wizard = self.with_context(
+            active_model=record._name, active_id=record.id, superoffice_wizard_draft=True
+        ).create(
             self._initial_values(record, actor_type)
         )
         return wizard._reopen()
@@ -86,9 +90,9 @@ class SuperofficeCreateWizard(models.TransientModel):
         values = self._defaults_from_record(record)
         if record._name == "res.partner":
             values["actor_type"] = actor_type or (
-                "supplier" if record.supplier_rank and not record.customer_rank else "customer"
+                self._guess_actor(record)
             )
-        wizard = self.new(values)
+        wizard = self._new(values)
         if wizard._link_of(record):
             raise UserError(self.env._(
                 "%(name)s is already linked to SuperOffice.", name=record.display_name
@@ -109,7 +113,7 @@ class SuperofficeCreateWizard(models.TransientModel):
 
     def _prefill_lines(self, record, parent_so_id=None):
         """One editable line per field written to SuperOffice: Odoo value, else the default."""
-        fields_ = self._fields()
+        fields_ = self._fmaps()
         odoo_values = record._superoffice_values(fields_)
         default = self._so_values(self._so_call(self._service().default))
         lines = []
@@ -160,20 +164,23 @@ class SuperofficeCreateWizard(models.TransientModel):
         values = self._edited_values()
         service = self._service()
         default = self._so_call(service.default)
-        body = self._so_patch({k: v for k, v in values.items() if v is not None}, default.raw)
+        body, skipped = self._so_patch(
+            {k: v for k, v in values.items() if v is not None}, default.raw
+        )
         entity = self._so_call(service.create, body, marker=self._marker(values))
         # The SuperOffice record exists from here on: link it in this same transaction (and
         # write back what SuperOffice computed, e.g. a project number) so it is never orphaned.
         so_values = self._so_values(entity)
         to_odoo = {
-            f.key: so_values.get(f.key) for f in self._fields()
+            f.key: so_values.get(f.key) for f in self._fmaps()
             if f.direction == "to_odoo" and f.key in so_values
         }
         if to_odoo:
             record._superoffice_apply(to_odoo)
-        base = {f.key: so_values.get(f.key) for f in self._fields() if f.direction != "none"}
+        base = {f.key: so_values.get(f.key) for f in self._fmaps() if f.direction != "none"}
         link = self._create_link(record, self.entity_type, entity.id, base, self.actor_type)
         link.write(self._link_sync_values(entity))
+        self._post_skipped(record, skipped)
         return self._back_to_record(record)
 
     def _lock(self, record):
@@ -200,7 +207,7 @@ class SuperofficeCreateWizard(models.TransientModel):
 
     def _edited_values(self):
         """Canonical values of the edited lines, checked for mandatory ones."""
-        fmaps = {f.key: f for f in self._fields()}
+        fmaps = {f.key: f for f in self._fmaps()}
         values = {}
         for line in self.line_ids:
             fmap = fmaps.get(line.key)

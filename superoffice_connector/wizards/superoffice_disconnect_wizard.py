@@ -16,7 +16,9 @@ class SuperofficeDisconnectWizard(models.TransientModel):
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
         record = self._active_record()
-        if record and not values.get("link_id"):
+        if record and not values.get("link_id") and not self.env.context.get(
+            "superoffice_wizard_draft"
+        ):
             link = self.env["superoffice.link"].browse(
                 self.env.context.get("superoffice_link_id") or []
             ).exists() or record.superoffice_link_id

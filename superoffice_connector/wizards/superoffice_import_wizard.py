@@ -126,7 +126,7 @@ class SuperofficeImportWizard(models.TransientModel):
         entity = self._so_call(self._service().get, hit.so_id)
         so_values = self._so_values(entity)
         lines = [Command.clear()]
-        for sequence, fmap in enumerate(self._fields()):
+        for sequence, fmap in enumerate(self._fmaps()):
             if not fmap.writes_odoo or fmap.transform in ("members", "ref"):
                 continue
             lines.append(Command.create({
@@ -170,7 +170,8 @@ class SuperofficeImportWizard(models.TransientModel):
     def action_connect_existing(self):
         """Connect the existing partner to the chosen SuperOffice record instead."""
         self.ensure_one()
-        ctx = {"active_model": "res.partner", "active_id": self.duplicate_id.id}
+        ctx = {"active_model": "res.partner", "active_id": self.duplicate_id.id,
+               "superoffice_wizard_draft": True}
         Connect = self.env["superoffice.connect.wizard"].with_context(**ctx)
         wizard = Connect.create({
             **Connect._defaults_from_record(self.duplicate_id),
@@ -188,7 +189,7 @@ class SuperofficeImportWizard(models.TransientModel):
         self._check_allowed()
         if self._linked_so_ids([self.so_id]):
             raise UserError(self.env._("This SuperOffice record is already linked."))
-        fmaps = {f.key: f for f in self._fields()}
+        fmaps = {f.key: f for f in self._fmaps()}
         values = {line.key: canonical.normalize(fmaps[line.key], line.value or None)
                   for line in self.line_ids if line.key in fmaps}
         if not values.get("name"):
@@ -197,7 +198,7 @@ class SuperofficeImportWizard(models.TransientModel):
             record = self.env["res.partner"].create({"name": values["name"], "is_company": True})
         else:
             record = self.env["project.project"].create({"name": values["name"]})
-        record._superoffice_apply(values, self._fields(), self.connection_id)
+        record._superoffice_apply(values, self._fmaps(), self.connection_id)
         entity = self._so_call(self._service().get, self.so_id)
         base = self._so_values(entity)
         link = self._create_link(record, self.entity_type, self.so_id, base, self.actor_type)
@@ -212,7 +213,7 @@ class SuperofficeImportWizard(models.TransientModel):
         rows = self._so_call(self._client().search, "person", query)
         linked = self._linked_so_ids([row.id for row in rows], "person")
         service = self._service("person")
-        fields_ = self._fields("person")
+        fields_ = self._fmaps("person")
         for row in rows:
             if row.id in linked:
                 continue

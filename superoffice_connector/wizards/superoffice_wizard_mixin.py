@@ -58,6 +58,13 @@ class SuperofficeWizardMixin(models.AbstractModel):
         }
 
     @api.model
+    def _guess_actor(self, record):
+        """Supplier for a partner that is only a supplier (ranks exist with accounting)."""
+        supplier = getattr(record, "supplier_rank", 0)
+        customer = getattr(record, "customer_rank", 0)
+        return "supplier" if supplier and not customer else "customer"
+
+    @api.model
     def _active_record(self):
         model = self.env.context.get("active_model")
         record_id = self.env.context.get("active_id")
@@ -73,7 +80,7 @@ class SuperofficeWizardMixin(models.AbstractModel):
             return None
         return self.env[self.res_model].browse(self.res_id).exists() or None
 
-    def _fields(self, entity_type=None):
+    def _fmaps(self, entity_type=None):
         return self.connection_id._mapping(entity_type or self.entity_type)
 
     def _kind(self, entity_type=None):
@@ -104,23 +111,33 @@ class SuperofficeWizardMixin(models.AbstractModel):
         """Canonical values of a SuperOffice entity for the mapping."""
         entity_type = entity_type or self.entity_type
         return transforms.from_superoffice(
-            entity_type, entity, self._fields(entity_type), self._lookups()
+            entity_type, entity, self._fmaps(entity_type), self._lookups()
         )
 
     def _so_patch(self, changes, current, entity_type=None):
-        """Merge patch of ``changes``; a value SuperOffice cannot take is a clear UserError."""
+        """``(merge patch, skipped)`` of ``changes``.
+
+        A value SuperOffice has no counterpart for (a list value, a user unknown there) is left
+        out of the patch and returned in ``skipped`` as ``[(key, message)]``, for the chatter."""
         entity_type = entity_type or self.entity_type
         unresolved = []
         patch = transforms.to_superoffice_patch(
-            entity_type, changes, self._fields(entity_type), current=current,
+            entity_type, changes, self._fmaps(entity_type), current=current,
             lookups=self._lookups(), unresolved=unresolved,
         )
-        if unresolved:
-            raise UserError(self.env._(
-                "These values have no match in SuperOffice: %(fields)s",
-                fields=", ".join(message for _key, message in unresolved),
+        return patch, unresolved
+
+    def _post_skipped(self, record, skipped):
+        if skipped:
+            record.message_post(body=self.env._(
+                "Not sent to SuperOffice (no matching value there): %(fields)s",
+                fields="; ".join(message for _key, message in skipped),
             ))
-        return patch
+
+    @api.model
+    def _new(self, values):
+        """A draft wizard for computing values (without running ``default_get`` again)."""
+        return self.with_context(superoffice_wizard_draft=True).new(values)
 
     def _check_user_may_edit(self, record):
         """The current user must be a SuperOffice user allowed to edit ``record``."""

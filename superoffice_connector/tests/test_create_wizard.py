@@ -1,0 +1,101 @@
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, tagged
+
+from .common import SuperOfficeCase
+
+
+def create_form(env, record):
+    return Form(env["superoffice.create.wizard"].with_context(
+        active_model=record._name, active_id=record.id
+    ))
+
+
+@tagged("post_install", "-at_install")
+class TestCreateWizard(SuperOfficeCase):
+    def test_create_company_prefilled_editable_and_linked(self):
+        partner = self.create_company_partner(
+            "Fjordkraft Testing AS", city="Ålesund", vat="NO999888777", email="hei@fjordtest.no"
+        )
+        form = create_form(self.env, partner)
+        with form.line_ids.edit(
+            next(i for i, line in enumerate(form.line_ids._records) if line["key"] == "city")
+        ) as line:
+            self.assertEqual(line.value, "Ålesund")
+            line.value = "Molde"
+        wizard = form.save()
+        count = self.sim.store.count("contact")
+        wizard.action_create()
+        self.assertEqual(self.sim.store.count("contact"), count + 1)
+        link = partner.superoffice_link_ids
+        so = self.so_contact(link.so_id)
+        self.assertEqual(so["Name"], "Fjordkraft Testing AS")
+        self.assertEqual(so["OrgNr"], "NO999888777")
+        self.assertEqual(so["Address"]["Postal"]["City"], "Molde")
+        self.assertEqual(link.base_snapshot["city"], "Molde")
+
+    def test_second_click_creates_nothing(self):
+        partner = self.create_company_partner("Double Click AS")
+        wizard = create_form(self.env, partner).save()
+        count = self.sim.store.count("contact")
+        wizard.action_create()
+        action = wizard.action_create()
+        self.assertEqual(action["res_id"], partner.id)
+        self.assertEqual(self.sim.store.count("contact"), count + 1)
+
+    def test_answer_lost_after_post_recovers_without_duplicate(self):
+        partner = self.create_company_partner("Lost Answer AS")
+        wizard = create_form(self.env, partner).save()
+        count = self.sim.store.count("contact")
+        self.sim.faults.add("truncate", path=r"/api/v1/Contact$", method="POST", count=1)
+        wizard.action_create()
+        self.assertEqual(self.sim.store.count("contact"), count + 1)
+        self.assertEqual(self.so_contact(partner.superoffice_link_ids.so_id)["Name"],
+                         "Lost Answer AS")
+
+    def test_refused_create_changes_nothing(self):
+        partner = self.create_company_partner("Refused AS")
+        wizard = create_form(self.env, partner).save()
+        count = self.sim.store.count("contact")
+        self.sim.faults.add("status", status=403, path=r"/api/v1/Contact$", method="POST")
+        with self.assertRaises(UserError), self.env.cr.savepoint():
+            wizard.action_create()
+        self.assertEqual(self.sim.store.count("contact"), count)
+        self.assertFalse(partner.superoffice_link_ids)
+
+    def test_not_allowed_by_connection(self):
+        self.connection.allow_create_superoffice = False
+        partner = self.create_company_partner("Not Allowed AS")
+        form = create_form(self.env, partner)
+        self.assertIn("does not allow", form.create_blocked_reason)
+        with self.assertRaises(UserError):
+            form.save().action_create()
+
+    def test_user_without_right_is_refused(self):
+        partner = self.create_company_partner("No Right AS")
+        user = self.make_user("no_so_user", groups=())
+        wizard = create_form(self.env, partner).save()
+        with self.assertRaises(AccessError):
+            wizard.with_user(user).action_create()
+        self.assertFalse(partner.superoffice_link_ids)
+
+    def test_individual_requires_linked_company(self):
+        company = self.create_company_partner("Parent Unlinked AS")
+        person = self.create_person_partner("Ada Lovelace", parent=company)
+        form = create_form(self.env, person)
+        self.assertIn("Parent Unlinked AS", form.blocked_message)
+        contact = self.so_create_contact("Parent Unlinked AS")
+        self.link_partner(company, contact["ContactId"])
+        wizard = create_form(self.env, person).save()
+        wizard.action_create()
+        link = person.superoffice_link_ids
+        so_person = self.so_person(link.so_id)
+        self.assertEqual(so_person["Contact"]["ContactId"], contact["ContactId"])
+        self.assertEqual((so_person["Firstname"], so_person["Lastname"]), ("Ada", "Lovelace"))
+
+    def test_create_project_takes_back_the_number(self):
+        project = self.create_project("New warehouse")
+        wizard = create_form(self.env, project).save()
+        wizard.action_create()
+        link = project.superoffice_link_ids
+        self.assertTrue(project.superoffice_number)
+        self.assertEqual(project.superoffice_number, self.so_project(link.so_id)["ProjectNumber"])

@@ -1,0 +1,76 @@
+from odoo.exceptions import UserError
+from odoo.tests import Form, tagged
+
+from .common import SuperOfficeCase
+
+
+@tagged("post_install", "-at_install")
+class TestImportWizard(SuperOfficeCase):
+    def import_form(self, entity_type="company"):
+        form = Form(self.env["superoffice.import.wizard"])
+        form.entity_type = entity_type
+        return form
+
+    def test_create_company_with_persons_in_odoo(self):
+        contact = self.so_create_contact("Import Me AS", OrgNr="912345678",
+                                         Address={"Postal": {"City": "Trondheim"}})
+        person = self.sim.store.create("person", {
+            "Firstname": "Eva", "Lastname": "Berg", "Contact": {"ContactId": contact["ContactId"]},
+        })
+        form = self.import_form()
+        form.search_text = "Import Me"
+        wizard = form.save()
+        wizard.action_search()
+        wizard.hit_ids.filtered(lambda h: h.so_id == contact["ContactId"]).action_pick()
+        self.assertFalse(wizard.duplicate_id)
+        wizard.line_ids.filtered(lambda line: line.key == "city").value = "Stjørdal"
+        action = wizard.action_create_in_odoo()
+        partner = self.env["res.partner"].browse(action["res_id"])
+        self.assertEqual(partner.name, "Import Me AS")
+        self.assertEqual(partner.city, "Stjørdal")
+        self.assertEqual(partner.superoffice_link_ids.so_id, contact["ContactId"])
+        eva = partner.child_ids.filtered(lambda p: p.name == "Eva Berg")
+        self.assertEqual(eva.superoffice_link_ids.so_id, person["PersonId"])
+
+    def test_existing_partner_offered_for_connect(self):
+        contact = self.so_create_contact("Twin AS", OrgNr="NO 911 222 333")
+        partner = self.create_company_partner("Twin Company", vat="NO911222333")
+        form = self.import_form()
+        form.search_text = "Twin"
+        wizard = form.save()
+        wizard.action_search()
+        wizard.hit_ids.filtered(lambda h: h.so_id == contact["ContactId"]).action_pick()
+        self.assertEqual(wizard.duplicate_id, partner)
+        action = wizard.action_connect_existing()
+        connect = self.env["superoffice.connect.wizard"].browse(action["res_id"])
+        self.assertEqual(connect.step, "resolve")
+        self.assertEqual(connect.so_id, contact["ContactId"])
+
+    def test_same_name_and_city_is_a_duplicate(self):
+        contact = self.so_create_contact("Same Name AS", Address={"Postal": {"City": "Bodø"}})
+        partner = self.create_company_partner("Same Name AS", city="Bodø")
+        form = self.import_form()
+        form.search_text = "Same Name"
+        wizard = form.save()
+        wizard.action_search()
+        wizard.hit_ids.filtered(lambda h: h.so_id == contact["ContactId"]).action_pick()
+        self.assertEqual(wizard.duplicate_id, partner)
+
+    def test_create_project_in_odoo(self):
+        so_project = self.so_create_project("Imported project")
+        form = self.import_form("project")
+        form.search_text = "Imported project"
+        wizard = form.save()
+        wizard.action_search()
+        wizard.hit_ids.filtered(lambda h: h.so_id == so_project["ProjectId"]).action_pick()
+        action = wizard.action_create_in_odoo()
+        project = self.env["project.project"].browse(action["res_id"])
+        self.assertEqual(project.name, "Imported project")
+        self.assertEqual(project.superoffice_link_ids.so_id, so_project["ProjectId"])
+
+    def test_disabled_when_connection_disallows(self):
+        self.connection.allow_create_odoo = False
+        form = self.import_form()
+        self.assertFalse(form.allowed)
+        with self.assertRaises(UserError):
+            form.save().action_search()
