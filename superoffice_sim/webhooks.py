@@ -12,12 +12,11 @@ import fnmatch
 import hashlib
 import heapq
 import hmac
+import http.client
 import itertools
 import json
 import threading
 import time
-import urllib.error
-import urllib.request
 import uuid
 from urllib.parse import urlparse
 
@@ -265,15 +264,21 @@ class Webhooks:
             heapq.heappush(self.queue, (time.monotonic() + delay, next(self.seq), retry))
 
     def _post(self, hook, body, headers):
-        request = urllib.request.Request(hook["TargetUrl"], data=body, method="POST",
-                                         headers=headers)
+        """POST with http.client so header names go out exactly as documented."""
+        url = urlparse(hook["TargetUrl"])
+        conn_class = http.client.HTTPSConnection if url.scheme == "https" else \
+            http.client.HTTPConnection
+        path = (url.path or "/") + (f"?{url.query}" if url.query else "")
+        conn = conn_class(url.hostname, url.port, timeout=self.timeout)
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as answer:
-                return answer.status, None
-        except urllib.error.HTTPError as exc:
-            return exc.code, None
-        except (OSError, ValueError) as exc:
+            conn.request("POST", path, body=body, headers=headers)
+            answer = conn.getresponse()
+            answer.read()
+            return answer.status, None
+        except (OSError, http.client.HTTPException) as exc:
             return None, f"{type(exc).__name__}: {exc}"
+        finally:
+            conn.close()
 
     def _headers(self, hook, body, event, event_id, attempt):
         headers = {"Content-Type": "application/json; charset=utf-8", "User-Agent": USER_AGENT,
