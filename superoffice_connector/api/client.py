@@ -109,6 +109,27 @@ class SuperOfficeClient:
             raise MalformedResponseError("currentPrincipal did not return an object.")
         return data
 
+    # ------------------------------------------------------------------ webhooks
+    def list_webhooks(self):
+        """``GET Webhook``: the registered webhooks (with their ``State``)."""
+        data = self.get_json("Webhook")
+        if not isinstance(data, list):
+            raise MalformedResponseError("The webhook list is not a JSON array.")
+        return data
+
+    def register_webhook(self, name, events, target_url, secret, errors_email=""):
+        """``GET Webhook/default`` then ``POST Webhook``; SuperOffice test-POSTs ``target_url``
+        first and refuses the registration unless it answers 200. Returns the saved webhook."""
+        body = self.get_json("Webhook/default") or {}
+        body.update({"Name": name, "Events": list(events), "TargetUrl": target_url,
+                     "Secret": secret, "State": "Active", "Type": "webhook",
+                     "ErrorsEmail": errors_email})
+        response = self.request("POST", "Webhook", json=body, idempotent=False)
+        return json_body(response, "POST", "Webhook")
+
+    def delete_webhook(self, webhook_id):
+        self.request("DELETE", f"Webhook/{int(webhook_id)}")
+
     # ------------------------------------------------------------------ search
     def search(self, kind_or_provider, query, deadline=None):
         """One OData request; ``kind`` is ``contact``/``person``/``project`` or ``Archive/X``."""

@@ -59,3 +59,21 @@ def test_retry_after_forms():
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0
     assert parse_retry_after("soon") is None
     assert parse_retry_after(None) is None
+
+
+def test_config_is_immutable_and_validated():
+    import dataclasses
+
+    cfg = ClientConfig("online", "Cust1", TicketAuth("t"))
+    assert cfg.root_url == "https://online.superoffice.com"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        cfg.tenant = "Cust2"
+    with pytest.raises(ValueError):
+        ClientConfig("prod", "Cust1", TicketAuth("t"))
+    with pytest.raises(ValueError):
+        ClientConfig("onsite", "", TicketAuth("t"))
+    with pytest.raises(ValueError):
+        ClientConfig("sod", "", TicketAuth("t"))
+    onsite = ClientConfig("onsite", "", TicketAuth("t"), base_url="https://crm.example.com/api/")
+    assert onsite.root_url == "https://crm.example.com/api"
+    assert "secret-ticket" not in repr(TicketAuth("secret-ticket"))
