@@ -1,5 +1,5 @@
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 from odoo.tools.translate import code_translations
 
 from ..api import exceptions as so_exc
@@ -98,3 +98,24 @@ class TestConnection(SuperOfficeCase):
     def test_web_url_points_to_the_tenant(self):
         url = self.connection._web_url("company", 7)
         self.assertEqual(url, f"{self.sim.url}/Cust12345/default.aspx?contact_id=7")
+
+    def test_admin_creates_a_connection_with_the_form(self):
+        with Form(self.env["superoffice.connection"]) as form:
+            form.name = "From the form"
+            form.environment = "sod"
+            form.tenant = "Cust12345"
+            form.base_url = self.sim.url
+            form.auth_mode = "system_user"
+            form.client_secret = self.sim.app.client_secret
+            form.system_token = self.sim.app.system_token
+            form.private_key = self.sim.app.private_key_pem
+        connection = form.save()
+        self.assertEqual(connection.company_id, self.env.company)
+        self.assertEqual(connection.action_test_connection()["params"]["type"], "success")
+
+    def test_settings_count_connections(self):
+        settings = self.env["res.config.settings"].create({})
+        self.assertEqual(settings.superoffice_connection_count, 1)
+        self.create_connection(self.env, self.sim, name="Second")
+        settings = self.env["res.config.settings"].create({})
+        self.assertEqual(settings.superoffice_connection_count, 2)

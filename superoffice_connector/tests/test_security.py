@@ -1,5 +1,6 @@
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
+from odoo.tools import file_open
 
 from ..models.superoffice_connection import CREDENTIAL_FIELDS
 from .common import ADMIN_GROUP, SuperOfficeCase
@@ -92,3 +93,22 @@ class TestSecurity(SuperOfficeCase):
         shared = partner.with_user(self.user_b).with_company(self.company_b)
         self.assertEqual(shared.superoffice_state, "not_linked")
         self.assertEqual(partner.with_user(self.so_user).superoffice_state, "linked")
+
+    def test_neutralize_clears_credentials_and_webhooks(self):
+        self.connection.sudo().write({"webhook_id": 42, "state": "ok"})
+        self.env.flush_all()
+        with file_open("superoffice_connector/data/neutralize.sql") as sql:
+            self.env.cr.execute(sql.read())
+        self.env.invalidate_all()
+        connection = self.connection.sudo()
+        for name in ("client_secret", "system_token", "private_key", "webhook_secret",
+                     "oauth_access_token", "oauth_refresh_token", "onsite_password", "ticket"):
+            self.assertFalse(connection[name], name)
+        self.assertEqual((connection.webhook_id, connection.state), (0, "draft"))
+        self.assertEqual(connection.tenant, "Cust12345")
+        crons = self.env["ir.cron"].search([]).filtered(
+            lambda c: c.get_external_id()[c.id].startswith("superoffice_connector.")
+        )
+        self.assertFalse(crons.filtered("active"))
+        action = self.connection.action_test_connection()
+        self.assertEqual(action["params"]["type"], "danger")
