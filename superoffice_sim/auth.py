@@ -7,6 +7,7 @@ access token at once, as a tenant restart or a long pause would.
 
 import base64
 import datetime as dt
+import functools
 import hashlib
 import json
 import secrets
@@ -96,9 +97,15 @@ class AppCredentials:
                           "x5t": self.kid, "n": enc(numbers.n), "e": enc(numbers.e)}]}
 
 
+@functools.lru_cache(maxsize=8)
+def _load_private_key(pem):
+    # loading checks the key, which takes tens of milliseconds: do it once per key
+    return serialization.load_pem_private_key(pem.encode(), password=None)
+
+
 def sign_system_token(system_token, private_key_pem, when=None):
     """Client-side helper (used by tests): the SignedSystemToken for `when` (default now)."""
-    key = serialization.load_pem_private_key(private_key_pem.encode(), password=None)
+    key = _load_private_key(private_key_pem)
     when = when or dt.datetime.now(dt.timezone.utc)
     data = f"{system_token}.{when:%Y%m%d%H%M}"
     signature = key.sign(data.encode(), padding.PKCS1v15(), hashes.SHA256())

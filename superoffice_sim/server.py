@@ -18,7 +18,7 @@ import struct
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from . import api, faults, login, seed
 from .auth import AppCredentials, Tokens
@@ -251,7 +251,7 @@ class _Handler(BaseHTTPRequestHandler):
         if parts.path.startswith("/_sim/"):
             return self._send(self._safe(sim.control, req))
         post = None
-        for fault in sim.faults.match(self.command, self.path):
+        for fault in sim.faults.match(self.command, unquote(self.path)):
             kind = fault.kind
             if kind == "latency":
                 time.sleep(fault.seconds)

@@ -138,7 +138,7 @@ class Store:
                 return old
             new["updated"] = self.stamp()
             new["updated_by"] = associate_id
-            self._remove(kind, old)
+            self._remove(kind, old, keep_slot=True)
             self._add(kind, new)
             if diff.columns:
                 self._emit("changed", kind, new, associate_id, diff.columns)
@@ -167,7 +167,7 @@ class Store:
             new = dict(old)
             stamp = self.stamp()
             new.update(deleted=1, deleted_date=stamp, updated=stamp, updated_by=associate_id)
-            self._remove(kind, old)
+            self._remove(kind, old, keep_slot=True)
             self._add(kind, new)
             self._emit("softdeleted", kind, new, associate_id)
 
@@ -193,6 +193,7 @@ class Store:
 
     # -- tables and indexes ----------------------------------------------------------------
     def _add(self, kind, rec):
+        # assigning to an existing key keeps its place: dict order stays primary-key order
         self.tables[kind][rec["id"]] = rec
         for column in INDEXED[kind]:
             self.indexes[(kind, column)].add(rec)
@@ -201,8 +202,9 @@ class Store:
             ids.append(rec["id"])
             ids.sort()
 
-    def _remove(self, kind, rec):
-        del self.tables[kind][rec["id"]]
+    def _remove(self, kind, rec, keep_slot=False):
+        if not keep_slot:
+            del self.tables[kind][rec["id"]]
         for column in INDEXED[kind]:
             self.indexes[(kind, column)].remove(rec)
         if kind == "person":

@@ -152,3 +152,10 @@ def test_person_by_company_and_deleted_rows(api, sim):
     assert row["personDeletedDate"] != "0001-01-01T00:00:00"
     sim.store.delete("person", persons[0])
     assert _ids(api, "Person", f"personId eq {persons[0]}") == []
+
+
+def test_primary_key_order_survives_updates(api, sim):
+    sim.store.patch("contact", 1, {"Department": "moved?"})
+    sim.store.soft_delete("contact", 2)
+    assert _ids(api, "Contact", "contactId gt 0") == sorted(sim.store.ids("contact"))
+    assert sim.store.ids("contact") == sorted(sim.store.ids("contact"))
