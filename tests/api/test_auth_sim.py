@@ -123,3 +123,11 @@ def test_oauth_without_refresh_token_fails_on_401(sim):
         sim.expire_tokens()
         with pytest.raises(AuthenticationError):
             client.contacts.get(1)
+
+
+def test_ticket_older_than_its_lifetime_is_not_reused(sim):
+    with make_client(sim, auth=system_user_auth(sim, ticket_lifetime=0, lifetime_margin=0)) as c:
+        c.current_principal()
+        count = c.request_count
+        c.current_principal()
+        assert c.request_count == count + 2  # Authenticate again, then the call
