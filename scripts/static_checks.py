@@ -52,13 +52,24 @@ def _model_names(tree):
         bases = {b.attr if isinstance(b, ast.Attribute) else getattr(b, "id", "") for b in node.bases}
         if not bases & MODEL_BASES:
             continue
-        for stmt in node.body:
-            if (
-                isinstance(stmt, ast.Assign)
-                and any(getattr(t, "id", None) == "_name" for t in stmt.targets)
-                and isinstance(stmt.value, ast.Constant)
-            ):
-                yield stmt.value.value
+        attrs = {
+            target.id: stmt.value
+            for stmt in node.body
+            if isinstance(stmt, ast.Assign)
+            for target in stmt.targets
+            if isinstance(target, ast.Name)
+        }
+        name = attrs.get("_name")
+        if not isinstance(name, ast.Constant):
+            continue
+        inherit = attrs.get("_inherit")
+        inherited = set()
+        if isinstance(inherit, ast.Constant):
+            inherited = {inherit.value}
+        elif isinstance(inherit, (ast.List, ast.Tuple)):
+            inherited = {e.value for e in inherit.elts if isinstance(e, ast.Constant)}
+        if name.value not in inherited:  # `_name` equal to an inherited model only extends it
+            yield name.value
 
 
 def check_access_rules(addon):

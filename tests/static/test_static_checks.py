@@ -85,3 +85,13 @@ def test_pure_core_imports_in_a_process_without_odoo():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
+
+
+def test_extension_naming_its_own_model_needs_no_rule(addon_copy):
+    (addon_copy / "models" / "ext.py").write_text(
+        "from odoo import models\n\n\n"
+        "class Project(models.Model):\n"
+        "    _name = 'project.project'\n"
+        "    _inherit = ['project.project', 'superoffice.sync.mixin']\n"
+    )
+    assert static_checks.run(addon_copy) == []
