@@ -28,6 +28,9 @@
         "views/superoffice_sync_run_views.xml",
         "views/superoffice_conflict_views.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["superoffice_connector/static/tests/tours/*.js"],
+    },
     "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",
     "application": True,

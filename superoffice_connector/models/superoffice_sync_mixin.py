@@ -365,7 +365,7 @@ class SuperofficeSyncMixin(models.AbstractModel):
             return html2plaintext(value) if value else None
         if field.type in ("many2one", "many2many", "one2many"):
             if kind == "country":
-                return value[:1].code
+                return value[:1].code or None
             if kind == "owner":
                 user = value[:1]
                 return (user.email or user.login) if user else None

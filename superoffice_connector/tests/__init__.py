@@ -10,3 +10,4 @@ from . import test_connect_wizard
 from . import test_create_wizard
 from . import test_import_wizard
 from . import test_disconnect
+from . import test_tour

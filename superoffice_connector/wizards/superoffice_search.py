@@ -194,9 +194,9 @@ def score(hit, odoo_values):
     Same VAT/org number 100, same e-mail domain 40, similar name up to 50 (from 0.6 similarity).
     """
     points, reasons = 0, []
-    vat = compact_vat(odoo_values.get("vat"))
-    hit_vat = compact_vat(hit.get("vat"))
-    if vat and hit_vat and (vat == hit_vat or re.sub(r"^[A-Z]{2}", "", vat) == hit_vat):
+    vat = re.sub(r"^[A-Z]{2}", "", compact_vat(odoo_values.get("vat")))
+    hit_vat = re.sub(r"^[A-Z]{2}", "", compact_vat(hit.get("vat")))
+    if vat and vat == hit_vat:
         points += 100
         reasons.append("vat")
     domain = email_domain(odoo_values.get("email"))
