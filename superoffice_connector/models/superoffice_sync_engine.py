@@ -33,7 +33,7 @@ from datetime import timedelta
 from odoo import api, fields, models, modules
 
 from ..api import exceptions as so_exc
-from ..sync import merge, transforms
+from ..sync import canonical, merge, transforms
 
 _logger = logging.getLogger(__name__)
 
@@ -227,6 +227,7 @@ class SuperofficeConnection(models.Model):
                 return self._apply_deleted(link)
             so_values = transforms.from_superoffice(link.entity_type, entity, fields_, lookups)
             odoo_values = record._superoffice_values(fields_, self)
+            self._mask_unresolved(fields_, so_values, odoo_values, link.base_snapshot)
             result = merge.three_way(
                 link.base_snapshot or None, odoo_values, so_values, fields_,
                 policy=self.conflict_policy,
@@ -255,16 +256,41 @@ class SuperofficeConnection(models.Model):
                 if attempt == MERGE_ATTEMPTS:
                     return self._mark_conflict(link, entity, result, all_fields=True)
                 entity = service.get(link.so_id)
+        new_base = result.new_base
         if result.to_odoo:
             record._superoffice_apply(result.to_odoo, fields_, self)
+            new_base = self._settled_base(record, fields_, new_base, result.to_odoo)
         if result.has_conflicts:
+            result.new_base = new_base
             return self._mark_conflict(link, entity, result)
-        link.write(self._synced_values(link, entity, result.new_base))
+        link.write(self._synced_values(link, entity, new_base))
         if result.to_so and result.to_odoo:
             return "updated"
         if result.to_so:
             return "pushed"
         return "updated" if result.to_odoo else "unchanged"
+
+    @api.model
+    def _mask_unresolved(self, fields_, so_values, odoo_values, base):
+        """A SuperOffice owner Odoo cannot represent (``"associate:<id>"``: no known e-mail)
+        counts as unchanged in SuperOffice: Odoo's user is then neither cleared nor pushed
+        over it unless it was edited in Odoo."""
+        for fmap in fields_:
+            value = so_values.get(fmap.key)
+            if isinstance(value, str) and value.startswith("associate:"):
+                so_values[fmap.key] = (base or {}).get(fmap.key, odoo_values.get(fmap.key))
+
+    def _settled_base(self, record, fields_, base, written):
+        """The base after writing ``written`` to Odoo: a value Odoo could not take (a list
+        value or a user with no Odoo match) keeps the value Odoo really has, so the next merge
+        does not read the gap as an Odoo edit and clear the SuperOffice value."""
+        actual = record._superoffice_values(fields_, self)
+        by_key = {f.key: f for f in fields_}
+        base = dict(base)
+        for key, value in written.items():
+            if key in actual and not canonical.equal(by_key[key], actual[key], value):
+                base[key] = actual[key]
+        return base
 
     def _synced_values(self, link, entity, base):
         values = {

@@ -217,11 +217,12 @@ class SuperofficeConnection(models.Model):
                 "company_id": False,
             })
         record._superoffice_apply(so_values, fields_, self)
+        written = {f.key: so_values.get(f.key) for f in fields_ if f.writes_odoo}
         values = {
             "connection_id": self.id,
             "entity_type": entity_type,
             "so_id": entity.id,
-            "base_snapshot": so_values,
+            "base_snapshot": self._settled_base(record, fields_, so_values, written),
             "so_updated_at": self._naive(entity.updated),
             "last_sync_at": fields.Datetime.now(),
             "state": "linked",

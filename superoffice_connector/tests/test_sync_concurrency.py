@@ -1,0 +1,81 @@
+from odoo import SUPERUSER_ID, api
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from .common import SuperOfficeCase
+from .sync_common import SyncCase
+
+
+@tagged("post_install", "-at_install")
+class TestSyncConcurrency(SyncCase):
+    def test_crash_between_the_superoffice_write_and_the_odoo_commit_heals(self):
+        partner, link = self.paired_company("Crash AS")
+        partner.superoffice_department = "Pushed"
+        companies = self.sim.store.count("contact")
+        with self.assertRaises(RuntimeError), self.env.cr.savepoint():
+            self.connection._push()
+            self.assertEqual(self.so_contact(link.so_id)["Department"], "Pushed")
+            raise RuntimeError("the process dies before the Odoo commit")
+        self.env.invalidate_all()
+        self.assertEqual(link.state, "needs_sync")
+        self.assertNotEqual(link.base_snapshot["department"], "Pushed")
+        # Meanwhile a SuperOffice user edits another field: it must not be lost either.
+        self.so_edit_contact(link.so_id, OrgNr="NO999")
+        run = self.connection._push()
+        self.assertEqual(run.count_failed, 0)
+        self.assertEqual(link.state, "linked")
+        self.assertEqual(link.base_snapshot["department"], "Pushed")
+        self.assertEqual(partner.superoffice_department, "Pushed")
+        self.assertEqual(partner.vat, "NO999")
+        self.assertEqual(self.so_contact(link.so_id)["Department"], "Pushed")
+        self.assertEqual(self.sim.store.count("contact"), companies)
+
+    def test_two_runs_never_handle_the_same_link(self):
+        """Real transactions: one holds a link's row lock, the other run skips that link."""
+        registry = self.registry
+        with registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            connection = SuperOfficeCase.create_connection(
+                env, self.sim, name="Concurrency", conflict_policy="superoffice_wins"
+            )
+            ids = {}
+            for name in ("Locked AS", "Free AS"):
+                contact = self.sim.store.create("contact", {"Name": name})
+                partner = env["res.partner"].create({"name": name, "is_company": True})
+                link = env["superoffice.link"].create({
+                    "connection_id": connection.id, "entity_type": "company",
+                    "so_id": contact["ContactId"], "partner_id": partner.id,
+                    "actor_type": "customer", "state": "needs_sync",
+                })
+                ids[name] = (partner.id, link.id)
+            connection_id = connection.id
+        self.addCleanup(self._drop_committed, connection_id, [p for p, _l in ids.values()])
+
+        locked_link = ids["Locked AS"][1]
+        with registry.cursor() as cr_a:
+            env_a = api.Environment(cr_a, SUPERUSER_ID, {})
+            self.assertTrue(env_a["superoffice.link"].browse(locked_link).try_lock_for_update())
+            with registry.cursor() as cr_b:
+                env_b = api.Environment(cr_b, SUPERUSER_ID, {"superoffice_sync_commit": True})
+                run = env_b["superoffice.connection"].browse(connection_id)._push()
+                self.assertEqual(run.count_total, 1)
+                self.assertEqual(env_b["superoffice.link"].browse(locked_link).state,
+                                 "needs_sync")
+                free = env_b["superoffice.link"].browse(ids["Free AS"][1])
+                self.assertEqual(free.state, "linked")
+                with self.assertRaises(UserError):
+                    env_b["superoffice.connection"].browse(connection_id)._sync_link(
+                        env_b["superoffice.link"].browse(locked_link)
+                    )
+            cr_a.rollback()
+        with registry.cursor() as cr_c:
+            env_c = api.Environment(cr_c, SUPERUSER_ID, {"superoffice_sync_commit": True})
+            run = env_c["superoffice.connection"].browse(connection_id)._push()
+            self.assertEqual(run.count_total, 1)
+            self.assertEqual(env_c["superoffice.link"].browse(locked_link).state, "linked")
+
+    def _drop_committed(self, connection_id, partner_ids):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["superoffice.connection"].browse(connection_id).unlink()
+            env["res.partner"].browse(partner_ids).unlink()
