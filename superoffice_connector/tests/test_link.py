@@ -92,6 +92,9 @@ class TestLink(SuperOfficeCase):
         self.assertEqual(link.base_snapshot["email"], "post@nordic.no")
         self.assertEqual(link.base_snapshot["country"], "NO")
         self.assertEqual(link.base_snapshot["city"], "Oslo")
+        bare = self.link_partner(self.create_company_partner("Bare AS"), 12)
+        self.assertIsNone(bare.base_snapshot["country"])
+        self.assertIsNone(bare.base_snapshot["email"])
 
     def test_retry_resets_a_failed_link(self):
         link = self.link_partner(self.partner, 11, state="failed", retry_count=5,
