@@ -6,6 +6,7 @@ so that matching and escaping get exercised.
 """
 
 import datetime as dt
+import functools
 import random
 import unicodedata
 
@@ -49,14 +50,29 @@ BASE = dt.datetime(2019, 1, 1)
 SPAN = 6 * 365 * 86400  # seed stamps spread over 2019-2024
 
 
+class _Rand:
+    """random.Random with cheap `randrange`/`choice`/`randint` (float based, deterministic)."""
+
+    def __init__(self, seed):
+        self.random = random.Random(seed).random
+
+    def randrange(self, start, stop=None):
+        if stop is None:
+            start, stop = 0, start
+        return start + int(self.random() * (stop - start))
+
+    def randint(self, low, high):
+        return low + int(self.random() * (high - low + 1))
+
+    def choice(self, seq):
+        return seq[int(self.random() * len(seq))]
+
+
+@functools.lru_cache(maxsize=4096)
 def ascii_fold(text):
     text = text.replace("ø", "o").replace("Ø", "O").replace("æ", "ae").replace("å", "a")
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return "".join(c for c in folded.lower() if c.isalnum())
-
-
-def _stamp(seconds):
-    return (BASE + dt.timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def _phone(rng, country_id):
@@ -96,11 +112,30 @@ def _company_name(rng, country_id, names):
     return f"{rng.choice(WORDS)} {rng.choice(TRADES)} {suffix}"
 
 
+def _stamp_pool(rng, size=1 << 15):
+    """Sorted seed timestamps: picking two indexes i <= j gives created <= updated cheaply."""
+    return sorted((BASE + dt.timedelta(seconds=rng.randrange(SPAN))).isoformat()
+                  for _ in range(size))
+
+
+def _dates(rng, pool):
+    i = rng.randrange(len(pool))
+    return pool[i], pool[rng.randrange(i, len(pool))]
+
+
 def generate(companies=20, seed=1, persons_per_company=3, projects_ratio=0.2):
-    """Return `{kind: [records]}` with ids from 1, ready for `Store.load_records`."""
-    rng = random.Random(seed)
+    """Return `{kind: [records]}` with ids from 1, ready for `Store.load_records`.
+
+    Records are built from one template per kind; the template's empty lists/dicts are shared,
+    which is safe because stored records are never changed in place (writes replace them).
+    """
+    rng = _Rand(seed)
+    pool = _stamp_pool(rng)
+    contact_t, person_t, project_t = (entities.new_record(k)
+                                      for k in ("contact", "person", "project"))
     countries = [c for c, w in COUNTRY_WEIGHTS for _ in range(w)]
     contacts, persons, projects, names = [], [], [], []
+    user = refdata.USER_ASSOCIATE_ID
     for cid in range(1, companies + 1):
         country_id = rng.choice(countries)
         cities, streets, _suffixes, zip_fmt, zlo, zhi = COUNTRY_DATA[country_id]
@@ -108,63 +143,58 @@ def generate(companies=20, seed=1, persons_per_company=3, projects_ratio=0.2):
         names.append(name)
         domain = (ascii_fold(name.rsplit(" ", 1)[0]) or "company")[:30] + "." + (
             refdata.COUNTRIES[country_id][1].lower() if country_id != 826 else "co.uk")
-        created = rng.randrange(SPAN)
-        rec = entities.new_record("contact")
+        created, updated = _dates(rng, pool)
         zip_value = zip_fmt.format(rng.randrange(zlo, zhi), rng.randrange(10, 99))
         address = {"Address1": f"{rng.choice(streets)} {rng.randrange(1, 150)}",
                    "Address2": "", "Address3": "", "City": rng.choice(cities),
                    "County": "", "State": "", "Zipcode": zip_value}
-        rec.update(
-            id=cid, name=name, orgnr=_orgnr(rng, country_id), number1=f"C{cid:06d}",
-            number2=str(10000 + cid), department="Sales" if rng.random() < 0.1 else "",
-            phones=[[_phone(rng, country_id), "Main"]], emails=[[f"post@{domain}", ""]],
-            urls=[[f"https://www.{domain}", ""]], postal=address, street=dict(address),
-            country_id=country_id, category_id=rng.randrange(1, 6),
-            business_id=rng.randrange(1, 7),
-            associate_id=rng.choice(refdata.SALES_ASSOCIATES),
-            created=_stamp(created), updated=_stamp(created + rng.randrange(SPAN - created)),
-            created_by=refdata.USER_ASSOCIATE_ID, updated_by=refdata.USER_ASSOCIATE_ID,
-            udefs={"SuperOffice:1": f"K{cid:05d}", "SuperOffice:2": rng.choice((0, 1, 2, 3))},
-        )
+        rec = {
+            **contact_t, "id": cid, "name": name, "orgnr": _orgnr(rng, country_id),
+            "number1": f"C{cid:06d}", "number2": str(10000 + cid),
+            "department": "Sales" if rng.random() < 0.1 else "",
+            "phones": [[_phone(rng, country_id), "Main"]], "emails": [[f"post@{domain}", ""]],
+            "urls": [[f"https://www.{domain}", ""]], "postal": address, "street": address,
+            "country_id": country_id, "category_id": rng.randrange(1, 6),
+            "business_id": rng.randrange(1, 7),
+            "associate_id": rng.choice(refdata.SALES_ASSOCIATES),
+            "created": created, "updated": updated, "created_by": user, "updated_by": user,
+            "udefs": {"SuperOffice:1": f"K{cid:05d}", "SuperOffice:2": rng.choice((0, 1, 2, 3))},
+        }
         contacts.append(rec)
         for _ in range(rng.randint(1, 2 * persons_per_company - 1)):
-            persons.append(_person(rng, len(persons) + 1, rec, domain))
-    member_pool = persons or []
+            persons.append(_person(rng, pool, person_t, len(persons) + 1, rec, domain))
     for pid in range(1, int(companies * projects_ratio) + 1):
-        rec = entities.new_record("project")
-        created = rng.randrange(SPAN)
+        created, updated = _dates(rng, pool)
         members = []
-        for k in range(rng.randint(1, 3) if member_pool else 0):
-            person = rng.choice(member_pool)
+        for k in range(rng.randint(1, 3) if persons else 0):
+            person = rng.choice(persons)
             members.append({"id": len(projects) * 3 + k + 1, "contact_id": person["contact_id"],
                             "person_id": person["id"], "type_id": 1 if k == 0 else 2,
                             "comment": ""})
-        rec.update(id=pid, name=f"{rng.choice(WORDS)} {rng.choice(TRADES)} {2019 + pid % 7}",
-                   number=str(10000 + pid), status_id=rng.randrange(1, 5),
-                   type_id=rng.randrange(1, 5), associate_id=rng.choice(refdata.SALES_ASSOCIATES),
-                   description="Project seeded for testing.\r\nSecond line.",
-                   created=_stamp(created), updated=_stamp(created + rng.randrange(SPAN - created)),
-                   created_by=refdata.USER_ASSOCIATE_ID, updated_by=refdata.USER_ASSOCIATE_ID,
-                   members=members, udefs={"SuperOffice:1": rng.choice((0, 1, 2, 3, 8))})
-        rec["completed"] = rec["status_id"] == 3
-        projects.append(rec)
+        status = rng.randrange(1, 5)
+        projects.append({
+            **project_t, "id": pid,
+            "name": f"{rng.choice(WORDS)} {rng.choice(TRADES)} {2019 + pid % 7}",
+            "number": str(10000 + pid), "status_id": status, "completed": status == 3,
+            "type_id": rng.randrange(1, 5), "associate_id": rng.choice(refdata.SALES_ASSOCIATES),
+            "description": "Project seeded for testing.\r\nSecond line.",
+            "created": created, "updated": updated, "created_by": user, "updated_by": user,
+            "members": members, "udefs": {"SuperOffice:1": rng.choice((0, 1, 2, 3, 8))},
+        })
     return {"contact": contacts, "person": persons, "project": projects}
 
 
-def _person(rng, pid, contact, domain):
+def _person(rng, pool, template, pid, contact, domain):
     first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-    created = rng.randrange(SPAN)
-    rec = entities.new_record("person")
+    created, updated = _dates(rng, pool)
     country_id = contact["country_id"]
-    rec.update(
-        id=pid, contact_id=contact["id"], firstname=first, lastname=last,
-        mrmrs=rng.choice(("", "Mr.", "Ms.")), title=rng.choice(TITLES),
-        position_id=rng.randrange(0, 7), country_id=country_id,
-        emails=[[f"{ascii_fold(first)}.{ascii_fold(last)}@{domain}", ""]],
-        office_phones=[[_phone(rng, country_id), ""]],
-        mobile_phones=[[_phone(rng, country_id), ""]] if rng.random() < 0.7 else [],
-        created=_stamp(created), updated=_stamp(created + rng.randrange(SPAN - created)),
-        created_by=refdata.USER_ASSOCIATE_ID, updated_by=refdata.USER_ASSOCIATE_ID,
-        person_number=f"P{pid:07d}",
-    )
-    return rec
+    return {
+        **template, "id": pid, "contact_id": contact["id"], "firstname": first,
+        "lastname": last, "mrmrs": rng.choice(("", "Mr.", "Ms.")), "title": rng.choice(TITLES),
+        "position_id": rng.randrange(0, 7), "country_id": country_id,
+        "emails": [[f"{ascii_fold(first)}.{ascii_fold(last)}@{domain}", ""]],
+        "office_phones": [[_phone(rng, country_id), ""]],
+        "mobile_phones": [[_phone(rng, country_id), ""]] if rng.random() < 0.7 else [],
+        "created": created, "updated": updated, "created_by": refdata.USER_ASSOCIATE_ID,
+        "updated_by": refdata.USER_ASSOCIATE_ID, "person_number": f"P{pid:07d}",
+    }

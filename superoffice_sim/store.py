@@ -19,14 +19,11 @@ KINDS = ("contact", "person", "project")
 
 # archive column -> key function of a sorted index
 INDEXED = {
-    "contact": {"name": lambda r: r["name"].lower(), "updatedDate": lambda r: r["updated"],
-                "registeredDate": lambda r: r["created"]},
+    "contact": {"name": lambda r: r["name"].lower(), "updatedDate": lambda r: r["updated"]},
     "person": {"firstName": lambda r: r["firstname"].lower(),
                "lastName": lambda r: r["lastname"].lower(),
-               "personUpdatedDate": lambda r: r["updated"],
-               "personRegisteredDate": lambda r: r["created"]},
-    "project": {"name": lambda r: r["name"].lower(), "updatedDate": lambda r: r["updated"],
-                "registeredDate": lambda r: r["created"]},
+               "personUpdatedDate": lambda r: r["updated"]},
+    "project": {"name": lambda r: r["name"].lower(), "updatedDate": lambda r: r["updated"]},
 }
 
 
@@ -213,7 +210,9 @@ class Store:
     def _rebuild(self):
         for kind, columns in INDEXED.items():
             # dict order is primary-key order: archive scans rely on it
-            self.tables[kind] = dict(sorted(self.tables[kind].items()))
+            ids = list(self.tables[kind])
+            if ids != sorted(ids):
+                self.tables[kind] = dict(sorted(self.tables[kind].items()))
             for column, keyfunc in columns.items():
                 idx = SortedIndex(keyfunc)
                 idx.build(self.tables[kind].values())
@@ -221,8 +220,10 @@ class Store:
         self.by_contact = {}
         for person in self.tables["person"].values():
             self.by_contact.setdefault(person["contact_id"], []).append(person["id"])
-        stamps = [r["updated"] for t in self.tables.values() for r in t.values()
-                  if r["updated"] != EMPTY_DATE]
+        stamps = [self.indexes[(k, c)].items[-1][0] for k, c in
+                  (("contact", "updatedDate"), ("person", "personUpdatedDate"),
+                   ("project", "updatedDate")) if self.indexes[(k, c)].items]
+        stamps = [s for s in stamps if s != EMPTY_DATE]
         if stamps:
             self.last_stamp = max(self.last_stamp, dt.datetime.fromisoformat(max(stamps)))
 
