@@ -29,17 +29,16 @@ class SortedIndex:
         if i < len(self.items) and self.items[i] == entry:
             del self.items[i]
 
-    def prefix(self, text):
-        """Ids whose key starts with `text` (keys are lower-cased by the keyfunc)."""
+    def prefix_bounds(self, text):
+        """Positions [lo, hi) of keys starting with `text` (keys are lower-cased)."""
         if not text:
-            return [i for _, i in self.items]
+            return 0, len(self.items)
         upper = text[:-1] + chr(ord(text[-1]) + 1)
         lo = bisect_left(self.items, (text,))
-        hi = bisect_left(self.items, (upper,), lo)
-        return [i for _, i in self.items[lo:hi]]
+        return lo, bisect_left(self.items, (upper,), lo)
 
-    def range(self, low=None, high=None, low_inclusive=True, high_inclusive=True):
-        """Ids with low <(=) key <(=) high, in key order."""
+    def range_bounds(self, low=None, high=None, low_inclusive=True, high_inclusive=True):
+        """Positions [lo, hi) of keys with low <(=) key <(=) high."""
         items = self.items
         if low is None:
             lo = 0
@@ -53,4 +52,14 @@ class SortedIndex:
             hi = bisect_right(items, (high, _MAX), lo)
         else:
             hi = bisect_left(items, (high,), lo)
-        return [i for _, i in items[lo:hi]]
+        return lo, max(lo, hi)
+
+    def ids(self, bounds):
+        lo, hi = bounds
+        return [i for _, i in self.items[lo:hi]]
+
+    def prefix(self, text):
+        return self.ids(self.prefix_bounds(text))
+
+    def range(self, low=None, high=None, low_inclusive=True, high_inclusive=True):
+        return self.ids(self.range_bounds(low, high, low_inclusive, high_inclusive))

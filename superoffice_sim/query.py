@@ -47,14 +47,18 @@ def _order(kind, params):
 
 
 def _candidates(kind, node, store):
-    """Ids from the best index usable by a top-level `and` term, or None for a full scan."""
+    """Ids from the most selective index usable by a top-level `and` term, or None.
+
+    None means "scan the table in primary-key order", which is also chosen when the best index
+    still matches a large share of the rows: the scan stops after one page, sorting many ids
+    would not.
+    """
     terms = node[1] if node and node[0] == "and" else [node] if node else []
-    best = None
+    best, best_size = None, max(len(store.tables[kind]) // 8, 1000)
     for term in terms:
         if term[0] != "cmp":
             continue
         _, column, op, values = term
-        ids = None
         name = column.name.lower()
         if name == archive.PRIMARY[kind] and op in ("eq", "oneof"):
             ids = [v for v in values if store.record(kind, v) is not None]
@@ -62,21 +66,26 @@ def _candidates(kind, node, store):
             ids = [i for v in values for i in store.by_contact.get(v, ())]
         else:
             index = store.index(kind, column.name)
-            if index is None:
+            bounds = _index_bounds(index, column, op, values) if index else None
+            if bounds is None or bounds[1] - bounds[0] > best_size:
                 continue
-            if column.kind == "string" and op in ("begins", "eq", "is"):
-                ids = index.prefix(str(values[0]).lower())
-            elif column.kind == "datetime" and op in _DATE_RANGE:
-                low_incl, high_incl = _DATE_RANGE[op]
-                if low_incl is not None:
-                    ids = index.range(low=values[0], low_inclusive=low_incl)
-                else:
-                    ids = index.range(high=values[0], high_inclusive=high_incl)
-            elif column.kind == "datetime" and op == "between":
-                ids = index.range(low=values[0], high=values[-1])
-        if ids is not None and (best is None or len(ids) < len(best)):
-            best = ids
+            ids = index.ids(bounds)
+        if len(ids) <= best_size:
+            best, best_size = ids, len(ids)
     return best
+
+
+def _index_bounds(index, column, op, values):
+    if column.kind == "string" and op in ("begins", "eq", "is"):
+        return index.prefix_bounds(str(values[0]).lower())
+    if column.kind == "datetime" and op in _DATE_RANGE:
+        low_incl, high_incl = _DATE_RANGE[op]
+        if low_incl is not None:
+            return index.range_bounds(low=values[0], low_inclusive=low_incl)
+        return index.range_bounds(high=values[0], high_inclusive=high_incl)
+    if column.kind == "datetime" and op == "between":
+        return index.range_bounds(low=values[0], high=values[-1])
+    return None
 
 
 def run(kind, params, store):
