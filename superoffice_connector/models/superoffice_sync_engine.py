@@ -116,7 +116,8 @@ class SuperofficeConnection(models.Model):
     )
     sync_run_ids = fields.One2many("superoffice.sync.run", "connection_id", string="Sync log")
     sync_cursor_ids = fields.One2many(
-        "superoffice.sync.cursor", "connection_id", string="Pull watermarks"
+        "superoffice.sync.cursor", "connection_id", string="Pull watermarks",
+        groups="superoffice_connector.superoffice_connector_group_admin",
     )
     conflict_count = fields.Integer(compute="_compute_conflict_count")
 

@@ -56,7 +56,7 @@ class TestSyncPull(SyncCase):
     def test_a_429_keeps_the_cursor_and_the_next_run_resumes(self):
         self.connection.write({"sync_import_new": True, "sync_batch_size": 5})
         # Pages after the first one (primary key greater than a non-zero id) are throttled.
-        fault = self.sim.faults.add("status", status=429, path=r"contactId%20gt%20[1-9]")
+        fault = self.sim.faults.add("status", status=429, path=r"contactId(%20| )gt(%20| )[1-9]")
         first = self.connection._pull()
         cursor = self.cursor()
         self.assertEqual(first.state, "partial")

@@ -1,0 +1,222 @@
+"""Benchmark: initial import and incremental pull inside Odoo, next to a plain batch create.
+
+Runs the real pull (``superoffice.connection._pull``: change feed, one GET per changed record,
+three-way merge, ORM writes, links, one commit per batch) against the simulator over HTTP on
+127.0.0.1, in an Odoo 19 database with the addon installed, and prints:
+
+* initial import of N companies (with their ~3 persons each, the simulator's seed):
+  records/s, HTTP requests per record, SQL queries per record;
+* an incremental run after 1,000 changes made in SuperOffice;
+* a plain batch ``res.partner.create`` of the same companies and persons in the same process,
+  and the ratio of the two (the figure that counts).
+
+Usage (Odoo's Python; PostgreSQL as in /work/odoo19/ENV.md)::
+
+    PGHOST=127.0.0.1 PGPORT=5433 PGUSER=odoo PGPASSWORD=odoo \\
+      /work/odoo19/venv/bin/python bench/bench_sync_import.py --companies 10000 --changes 1000
+
+Without ``--db`` a database is copied from ``--template`` (default ``tmpl_base``), the addon is
+installed in it, and it is dropped at the end. It prints numbers and asserts nothing.
+"""
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+
+def pg():
+    return {
+        "host": os.environ.get("PGHOST", "127.0.0.1"), "port": os.environ.get("PGPORT", "5433"),
+        "user": os.environ.get("PGUSER", "odoo"), "password": os.environ.get("PGPASSWORD", "odoo"),
+    }
+
+
+def odoo_args(db, odoo_path):
+    p = pg()
+    return [
+        "-d", db, "--db_host", p["host"], "--db_port", p["port"], "--db_user", p["user"],
+        "--db_password", p["password"],
+        "--addons-path", f"{odoo_path}/addons,{odoo_path}/odoo/addons,{ROOT}",
+    ]
+
+
+def free_port():
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def create_database(db, template, odoo_path):
+    import psycopg2
+
+    p = pg()
+    conn = psycopg2.connect(dbname="postgres", **p)
+    conn.autocommit = True
+    conn.cursor().execute(f'CREATE DATABASE "{db}" TEMPLATE "{template}"')
+    conn.close()
+    subprocess.run(
+        [sys.executable, f"{odoo_path}/odoo-bin", *odoo_args(db, odoo_path), "-i",
+         "superoffice_connector", "--stop-after-init", "--http-port", str(free_port()), "--log-level", "warn"],
+        check=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+
+
+def drop_database(db):
+    import psycopg2
+
+    conn = psycopg2.connect(dbname="postgres", **pg())
+    conn.autocommit = True
+    conn.cursor().execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+    conn.close()
+
+
+QUERIES = [0]
+
+
+def count_queries():
+    """Count every SQL statement Odoo's cursors execute in this process."""
+    from odoo import sql_db
+
+    execute = sql_db.Cursor.execute
+
+    def counting(self, *args, **kwargs):
+        QUERIES[0] += 1
+        return execute(self, *args, **kwargs)
+
+    sql_db.Cursor.execute = counting
+
+
+def measure(env, client, label, function):
+    """Run ``function``; returns (seconds, http requests, sql queries, result)."""
+    env.cr.commit()
+    requests_before = client.request_count if client else 0
+    sql_before = QUERIES[0]
+    started = time.perf_counter()
+    result = function()
+    seconds = time.perf_counter() - started
+    requests = (client.request_count - requests_before) if client else 0
+    return seconds, requests, QUERIES[0] - sql_before, result
+
+
+def report(label, records, seconds, requests, queries):
+    print(f"{label:<40} {records:>7} records {seconds:>8.1f} s {records / seconds:>9.1f} rec/s "
+          f"{requests / max(records, 1):>6.2f} HTTP/rec {queries / max(records, 1):>7.1f} SQL/rec")
+
+
+def run(db, args):
+    import odoo
+    from odoo import SUPERUSER_ID, api
+    from odoo.modules.registry import Registry
+
+    from superoffice_sim import SimServer
+
+    odoo.tools.config.parse_config([*odoo_args(db, args.odoo_path), "--log-level", "warn"])
+    registry = Registry(db)
+    count_queries()
+    print(f"simulator: seeding {args.companies} companies ...", flush=True)
+    sim = SimServer(tenant="Cust12345", seed_companies=args.companies, seed=1)
+    sim.start()
+    try:
+        with registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["ir.config_parameter"].set_param(
+                "superoffice_connector.client_options", json.dumps({"rate_limit": 0})
+            )
+            app = sim.app
+            connection = env["superoffice.connection"].create({
+                "name": "Bench", "environment": "sod", "base_url": sim.url,
+                "tenant": "Cust12345", "auth_mode": "system_user",
+                "client_id": app.client_id, "client_secret": app.client_secret,
+                "system_token": app.system_token, "private_key": app.private_key_pem,
+                "sync_import_new": True, "sync_batch_size": args.batch,
+                "conflict_policy": "superoffice_wins",
+            })
+            cr.commit()
+            client = connection._get_client()
+            companies, persons = sim.store.count("contact"), sim.store.count("person")
+            print(f"SuperOffice holds {companies} companies, {persons} persons, "
+                  f"{sim.store.count('project')} projects", flush=True)
+
+            seconds, requests, queries, run_ = measure(env, client, "import", connection._pull)
+            imported = run_.count_created
+            print(f"import run: state {run_.state}, created {imported}, failed "
+                  f"{run_.count_failed}, skipped {run_.count_skipped}")
+            report("initial import (pull, inside Odoo)", imported, seconds, requests, queries)
+            import_rate = imported / seconds
+
+            rng = random.Random(1)
+            kinds = ["contact"] * (args.changes // 4) + ["person"] * (args.changes - args.changes // 4)
+            for n, kind in enumerate(kinds):
+                so_id = rng.choice(sim.store.ids(kind))
+                field = "Department" if kind == "contact" else "Title"
+                sim.store.patch(kind, so_id, {field: f"Changed {n}"})
+            seconds, requests, queries, run_ = measure(env, client, "incr", connection._pull)
+            changed = run_.count_updated + run_.count_pushed
+            print(f"incremental run: state {run_.state}, updated {run_.count_updated}, "
+                  f"unchanged {run_.count_unchanged}, failed {run_.count_failed}")
+            report(f"incremental pull ({args.changes} changes)", max(changed, 1), seconds,
+                   requests, queries)
+
+            # Plain batch create of the same partners (values as read from SuperOffice).
+            values = []
+            for so_id in sim.store.ids("contact"):
+                contact = sim.store.get("contact", so_id)
+                values.append({"name": contact["Name"], "is_company": True,
+                               "superoffice_department": contact.get("Department") or False,
+                               "vat": contact.get("OrgNr") or False})
+            for so_id in sim.store.ids("person"):
+                person = sim.store.get("person", so_id)
+                values.append({"name": " ".join(p for p in (person.get("Firstname"),
+                                                            person.get("Lastname")) if p),
+                               "is_company": False, "function": person.get("Title") or False})
+
+            def plain_create():
+                Partner = env["res.partner"]
+                for start in range(0, len(values), 1000):
+                    Partner.create(values[start:start + 1000])
+                    env.cr.commit()
+                return len(values)
+
+            seconds, _requests, queries, created = measure(env, None, "plain", plain_create)
+            report("plain batch res.partner.create", created, seconds, 0, queries)
+            plain_rate = created / seconds
+            print(f"ratio plain create / sync import: {plain_rate / import_rate:.1f}x "
+                  f"(sync import reaches {100 * import_rate / plain_rate:.1f}% of plain create speed)")
+    finally:
+        sim.stop()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--companies", type=int, default=10000)
+    parser.add_argument("--changes", type=int, default=1000)
+    parser.add_argument("--batch", type=int, default=500)
+    parser.add_argument("--db", help="existing database with the addon installed")
+    parser.add_argument("--template", default=os.environ.get("ODOO_SUITE_TEMPLATE", "tmpl_base"))
+    parser.add_argument("--odoo-path", default=os.environ.get("ODOO_PATH", "/work/odoo19/src"))
+    args = parser.parse_args()
+    db = args.db or f"so_bench_{uuid.uuid4().hex[:8]}"
+    if not args.db:
+        print(f"creating database {db} ...", flush=True)
+        create_database(db, args.template, args.odoo_path)
+    try:
+        run(db, args)
+    finally:
+        if not args.db:
+            drop_database(db)
+
+
+if __name__ == "__main__":
+    main()
