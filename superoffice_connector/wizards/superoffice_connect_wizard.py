@@ -158,7 +158,9 @@ class SuperofficeConnectWizard(models.TransientModel):
         linked) the wizard opens on the resolve step of that link instead."""
         values = super().default_get(fields_list)
         record = self._active_record()
-        if record and not values.get("res_id") and not self.env.context.get(
+        # "res_model" is asked for when the form opens, not when create() fills in the
+        # defaults of fields the client did not send: the SuperOffice calls run once.
+        if record and "res_model" in fields_list and not self.env.context.get(
             "superoffice_wizard_draft"
         ):
             values.update(self._initial_values(record))

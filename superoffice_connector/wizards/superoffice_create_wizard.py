@@ -69,7 +69,9 @@ class SuperofficeCreateWizard(models.TransientModel):
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
         record = self._active_record()
-        if record and not values.get("res_id") and not self.env.context.get(
+        # "res_model" is asked for when the form opens, not when create() fills in the
+        # defaults of fields the client did not send: the SuperOffice calls run once.
+        if record and "res_model" in fields_list and not self.env.context.get(
             "superoffice_wizard_draft"
         ):
             values.update(self._initial_values(record, self.env.context.get("default_actor_type")))

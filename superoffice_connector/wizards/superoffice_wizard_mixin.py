@@ -207,6 +207,7 @@ class SuperofficeWizardMixin(models.AbstractModel):
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
+            "name": self.env["ir.model"]._get(self._name).name,
             "res_model": self._name,
             "res_id": self.id,
             "view_mode": "form",
