@@ -11,3 +11,9 @@ from . import test_create_wizard
 from . import test_import_wizard
 from . import test_disconnect
 from . import test_tour
+from . import test_sync_pull
+from . import test_sync_push
+from . import test_conflicts
+from . import test_sync_errors
+from . import test_webhook
+from . import test_sync_concurrency
