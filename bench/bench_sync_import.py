@@ -136,7 +136,7 @@ def run(db, args):
             )
             app = sim.app
             connection = env["superoffice.connection"].create({
-                "name": "Bench", "environment": "sod", "base_url": sim.url,
+                "name": f"Bench {uuid.uuid4().hex[:6]}", "environment": "sod", "base_url": sim.url,
                 "tenant": "Cust12345", "auth_mode": "system_user",
                 "client_id": app.client_id, "client_secret": app.client_secret,
                 "system_token": app.system_token, "private_key": app.private_key_pem,
