@@ -1,6 +1,7 @@
 """Pull: SuperOffice changes into Odoo (cron ``superoffice_cron_pull``, triggered by webhooks).
 
-Per connection, in this order:
+``superoffice.sync.pull`` is a service (abstract model) called with the connection by
+``superoffice.connection._pull``. Per connection, in this order:
 
 1. the primary keys recorded by the webhook endpoint (``superoffice.sync.event``), so an edit
    in SuperOffice reaches Odoo seconds after it was made;
@@ -16,52 +17,49 @@ then merged like any other sync (``_sync_entity``).
 import logging
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import fields, models
 
 from ..api import F, Query
 from ..api import exceptions as so_exc
 from ..api.services import META
 from ..sync import transforms
-from .superoffice_sync_engine import ENTITY_ORDER, KIND, RUN_STOPPERS, StopRun
+from .superoffice_sync_service import ENTITY_ORDER, KIND, RUN_STOPPERS, StopRun
 
 _logger = logging.getLogger(__name__)
 PULLABLE_STATES = ("linked", "needs_sync")
 
 
-class SuperofficeConnection(models.Model):
-    _inherit = "superoffice.connection"
+class SuperofficeSyncPull(models.AbstractModel):
+    _name = "superoffice.sync.pull"
+    _inherit = "superoffice.sync.service"
+    _description = "SuperOffice Synchronization: pull"
 
-    @api.model
-    def _cron_pull(self):
-        """Pull every active connection (cron entry point)."""
-        for connection in self.sudo().search([("active", "=", True)]):
-            connection._pull()
-
-    def _pull(self, trigger=None):
-        """One pull run of this connection; returns its ``superoffice.sync.run``."""
-        self.ensure_one()
+    def _run(self, connection, trigger=None):
+        """One pull run of ``connection``; returns its ``superoffice.sync.run``."""
+        connection.ensure_one()
         if trigger is None:
-            pending = self.env["superoffice.sync.event"].search_count(
-                [("connection_id", "=", self.id), ("state", "=", "pending")], limit=1
+            pending = self.env["superoffice.sync.event"].sudo().search_count(
+                [("connection_id", "=", connection.id), ("state", "=", "pending")], limit=1
             )
             trigger = "webhook" if pending else "cron"
-        return self._run_safely("pull", trigger, self._pull_all)
+        return self._run_safely(connection, "pull", trigger, self._pull_all)
 
-    def _pull_all(self, stats):
-        self._pull_events(stats)
+    def _pull_all(self, connection, stats):
+        self._pull_events(connection, stats)
         for entity_type in ENTITY_ORDER:
-            self._pull_feed(entity_type, stats)
+            self._pull_feed(connection, entity_type, stats)
 
     # ------------------------------------------------------------------ webhook events
 
-    def _pull_events(self, stats):
+    def _pull_events(self, connection, stats):
         """Read the records named by pending webhook events, a batch per transaction."""
         Event = self.env["superoffice.sync.event"].sudo()
         seen = []
         while True:
             events = Event.search([
-                ("connection_id", "=", self.id), ("state", "=", "pending"), ("id", "not in", seen),
-            ], order="id", limit=self.sync_batch_size)
+                ("connection_id", "=", connection.id), ("state", "=", "pending"),
+                ("id", "not in", seen),
+            ], order="id", limit=connection.sync_batch_size)
             events = events.try_lock_for_update()  # a concurrent pull takes the others
             if not events:
                 return
@@ -72,7 +70,10 @@ class SuperofficeConnection(models.Model):
                     e.so_id for e in events if e.entity_type == entity_type
                 ))
                 if so_ids:
-                    busy |= {(entity_type, i) for i in self._pull_ids(entity_type, so_ids, stats)}
+                    busy |= {
+                        (entity_type, i)
+                        for i in self._pull_ids(connection, entity_type, so_ids, stats)
+                    }
             done = events.browse(
                 e.id for e in events if (e.entity_type, e.so_id) not in busy
             )
@@ -81,23 +82,23 @@ class SuperofficeConnection(models.Model):
 
     # ------------------------------------------------------------------ change feed
 
-    def _pull_feed(self, entity_type, stats):
+    def _pull_feed(self, connection, entity_type, stats):
         """Read the change feed of one entity type from the cursor, committing per page."""
         Cursor = self.env["superoffice.sync.cursor"].sudo()
-        cursor = Cursor._for(self, entity_type)
+        cursor = Cursor._for(connection, entity_type)
         if not cursor.try_lock_for_update():
-            _logger.info("Pull of %s %s already running elsewhere", self.name, entity_type)
+            _logger.info("Pull of %s %s already running elsewhere", connection.name, entity_type)
             return
         if not cursor.run_start:
             cursor.write({"run_start": fields.Datetime.now(), "after_id": 0})
-        client = self._get_client()
+        client = connection._get_client()
         meta = META[KIND[entity_type]]
         window = None
         if cursor.watermark:
             window = F(meta.updated_column).after_time(
                 cursor.watermark - self._overlap(client)
             )
-        batch_size = self.sync_batch_size
+        batch_size = connection.sync_batch_size
         while True:
             expression = F(meta.primary_key).gt(cursor.after_id)
             if window is not None:
@@ -111,7 +112,7 @@ class SuperofficeConnection(models.Model):
                 raise StopRun(exc, "failed" if isinstance(exc, RUN_STOPPERS[1:]) else "partial")
             if rows:
                 hints = {row.id: row.date(meta.updated_column) for row in rows}
-                self._pull_ids(entity_type, [row.id for row in rows], stats, hints)
+                self._pull_ids(connection, entity_type, [row.id for row in rows], stats, hints)
                 cursor.write({"after_id": rows[-1].id})
             if len(rows) < batch_size:
                 cursor.write({"watermark": cursor.run_start, "run_start": False, "after_id": 0})
@@ -124,18 +125,17 @@ class SuperofficeConnection(models.Model):
             if time_left <= 0:
                 raise StopRun(None, "partial")
 
-    @api.model
     def _overlap(self, client):
         return timedelta(seconds=client.config.change_overlap)
 
     # ------------------------------------------------------------------ records
 
-    def _pull_ids(self, entity_type, so_ids, stats, hints=None):
+    def _pull_ids(self, connection, entity_type, so_ids, stats, hints=None):
         """Bring the SuperOffice records ``so_ids`` into Odoo; returns the ids left for later
         because another run holds their link."""
         Link = self.env["superoffice.link"].sudo()
         links = Link.search([
-            ("connection_id", "=", self.id), ("entity_type", "=", entity_type),
+            ("connection_id", "=", connection.id), ("entity_type", "=", entity_type),
             ("so_id", "in", list(so_ids)),
         ])
         by_id = {link.so_id: link for link in links}
@@ -147,15 +147,15 @@ class SuperofficeConnection(models.Model):
         locked = ready.try_lock_for_update()
         busy = ready - locked
         if busy:
-            self._requeue(busy)
-        service = self._get_client().service(KIND[entity_type])
+            self._requeue(connection, busy)
+        service = connection._get_client().service(KIND[entity_type])
         hints = hints or {}
         for so_id in so_ids:
             link = by_id.get(so_id)
             if link and link not in locked:
                 stats.count("skipped")  # conflict, failed, disconnected, in backoff or busy
                 continue
-            if link is None and not self.sync_import_new:
+            if link is None and not connection.sync_import_new:
                 stats.count("skipped")
                 continue
             hint = self._naive(hints.get(so_id))
@@ -163,10 +163,10 @@ class SuperofficeConnection(models.Model):
                     and hint <= link.so_updated_at):
                 stats.count("unchanged")
                 continue
-            self._pull_one(entity_type, so_id, link, service, stats)
+            self._pull_one(connection, entity_type, so_id, link, service, stats)
         return {link.so_id for link in busy}
 
-    def _pull_one(self, entity_type, so_id, link, service, stats):
+    def _pull_one(self, connection, entity_type, so_id, link, service, stats):
         label = f"{entity_type} {so_id}"
         try:
             with self.env.cr.savepoint():
@@ -176,39 +176,39 @@ class SuperofficeConnection(models.Model):
                     if not link:
                         stats.count("skipped")
                         return
-                    stats.count(self._apply_deleted(link))
+                    stats.count(self._apply_deleted(connection, link))
                     return
                 if link:
-                    outcome = self._sync_entity(link, entity, stats, service)
+                    outcome = self._sync_entity(connection, link, entity, service)
                 else:
-                    outcome = self._import_entity(entity_type, entity)
+                    outcome = self._import_entity(connection, entity_type, entity)
             stats.count(outcome)
         except StopRun:
             raise
         except Exception as exc:  # noqa: BLE001 - one bad record never stops the others
             if not isinstance(exc, so_exc.SuperOfficeError):
                 _logger.exception("SuperOffice pull of %s failed", label)
-            self._handle_record_error(exc, stats, link, label)
+            self._handle_record_error(connection, exc, stats, link, label)
 
-    def _requeue(self, links):
+    def _requeue(self, connection, links):
         """Links held by another run: keep their SuperOffice ids for the next pull."""
         self.env["superoffice.sync.event"].sudo().create([{
-            "connection_id": self.id, "event": "requeue", "entity_type": link.entity_type,
+            "connection_id": connection.id, "event": "requeue", "entity_type": link.entity_type,
             "so_id": link.so_id,
         } for link in links])
 
-    def _import_entity(self, entity_type, entity):
+    def _import_entity(self, connection, entity_type, entity):
         """Create the Odoo record (and its link) of a SuperOffice record that has none."""
         if entity.deleted:
             return "skipped"
-        fields_ = self._mapping(entity_type)
+        fields_ = connection._mapping(entity_type)
         so_values = transforms.from_superoffice(
-            entity_type, entity, fields_, self._sync_lookups()
+            entity_type, entity, fields_, self._lookups(connection)
         )
         name = so_values.get("name") or getattr(entity, "name", "") or str(entity.id)
         if entity_type == "project":
             record = self.env["project.project"].with_context(superoffice_sync=True).create(
-                {"name": name, "company_id": self.company_id.id}
+                {"name": name, "company_id": connection.company_id.id}
             )
         else:
             record = self.env["res.partner"].with_context(superoffice_sync=True).create({
@@ -216,13 +216,13 @@ class SuperofficeConnection(models.Model):
                 "is_company": entity_type == "company",
                 "company_id": False,
             })
-        record._superoffice_apply(so_values, fields_, self)
+        record._superoffice_apply(so_values, fields_, connection)
         written = {f.key: so_values.get(f.key) for f in fields_ if f.writes_odoo}
         values = {
-            "connection_id": self.id,
+            "connection_id": connection.id,
             "entity_type": entity_type,
             "so_id": entity.id,
-            "base_snapshot": self._settled_base(record, fields_, so_values, written),
+            "base_snapshot": self._settled_base(connection, record, fields_, so_values, written),
             "so_updated_at": self._naive(entity.updated),
             "last_sync_at": fields.Datetime.now(),
             "state": "linked",

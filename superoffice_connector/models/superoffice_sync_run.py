@@ -50,6 +50,10 @@ class SuperofficeSyncRun(models.Model):
     count_total = fields.Integer(
         string="Records", compute="_compute_count_total", store=True, aggregator="sum"
     )
+    count_remaining = fields.Integer(
+        string="Left to do", aggregator=None,
+        help="Records still waiting when the last batch of the run committed (while it runs).",
+    )
     http_requests = fields.Integer(string="HTTP requests", aggregator="sum")
     message = fields.Char(help="Why the run stopped early or failed.")
     error_log = fields.Text(string="Errors", help="One line per record that failed.")
@@ -66,8 +70,9 @@ class SuperofficeSyncRun(models.Model):
             run.display_name = f"{run.connection_id.name or ''} {kinds.get(run.kind, '')} " \
                 f"{fields.Datetime.to_string(run.date_start) or ''}".strip()
 
-    def _add_counts(self, counts, errors=(), http_requests=0):
-        """Add ``counts`` ({outcome: n}) and error lines to the run (one SQL UPDATE)."""
+    def _add_counts(self, counts, errors=(), http_requests=0, remaining=None):
+        """Add ``counts`` ({outcome: n}) and error lines to the run (one SQL UPDATE);
+        ``remaining`` (when known) replaces the number of records left to do."""
         self.ensure_one()
         values = {
             f"count_{outcome}": self[f"count_{outcome}"] + n
@@ -75,6 +80,8 @@ class SuperofficeSyncRun(models.Model):
         }
         if http_requests:
             values["http_requests"] = self.http_requests + http_requests
+        if remaining is not None and remaining != self.count_remaining:
+            values["count_remaining"] = remaining
         if errors:
             lines = (self.error_log or "").splitlines() + list(errors)
             values["error_log"] = "\n".join(lines[-MAX_ERROR_LINES:])

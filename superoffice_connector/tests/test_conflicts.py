@@ -1,3 +1,5 @@
+import ast
+
 from odoo.tests import tagged
 
 from .sync_common import SyncCase
@@ -34,7 +36,7 @@ class TestConflicts(SyncCase):
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "superoffice_connector.superoffice_conflict_action"
         )
-        listed = self.env["superoffice.link"].search(eval(action["domain"]))  # noqa: S307
+        listed = self.env["superoffice.link"].search(ast.literal_eval(action["domain"]))
         self.assertIn(link, listed)
         self.assertEqual(self.connection.conflict_count, 1)
         self.assertIn("Department", link.conflict_labels)

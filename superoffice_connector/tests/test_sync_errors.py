@@ -1,6 +1,6 @@
 from odoo.tests import tagged
 
-from ..models.superoffice_sync_engine import MAX_RETRIES
+from ..models.superoffice_sync_service import MAX_RETRIES
 from .sync_common import SyncCase
 
 

@@ -4,6 +4,5 @@ from . import (
     superoffice_create_wizard,
     superoffice_disconnect_wizard,
     superoffice_import_wizard,
-    superoffice_sync_now,
     superoffice_wizard_mixin,
 )

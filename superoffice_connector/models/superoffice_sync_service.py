@@ -1,0 +1,343 @@
+"""The part of the synchronization shared by the pull, the push and Sync now.
+
+``superoffice.sync.service`` is an abstract model: it holds no data, every method takes the
+``superoffice.connection`` it works for. The pull (``superoffice.sync.pull``) decides *which*
+SuperOffice records to look at, the push (``superoffice.sync.push``) which links; both inherit
+this service and end every record in :meth:`_sync_entity`: given a link and the SuperOffice entity
+as just read, it runs the three-way merge of the sync core (base snapshot, Odoo values,
+SuperOffice values) and applies the decisions to both sides.
+
+Transactions. A cron run works in batches; each batch commits through
+``ir.cron._commit_progress`` (which also reports the cron's progress), and every record is
+processed inside its own savepoint, so one bad record is rolled back alone and never stops the
+others. Links are locked with ``try_lock_for_update`` (``SELECT … FOR UPDATE SKIP LOCKED``) before
+they are read: two runs (two crons, or a cron and Sync now) never handle the same link at once,
+and the second one skips it instead of waiting.
+
+Crash between the SuperOffice write and the Odoo commit. The PATCH goes out before the batch
+commits, because the new base snapshot may only be stored once SuperOffice accepted the values.
+If the process dies in between, the link keeps its old base and its "needs sync" state (or the
+pull's watermark did not move), so the record is handled again: SuperOffice then holds the value
+Odoo holds, the merge reports ``both_same`` and only the base moves. Updates are idempotent and
+this engine never creates records in SuperOffice (creation is the wizard's job, guarded by a
+marker), so a replay cannot duplicate anything; and a value changed meanwhile on either side is
+seen against the old base, so no edit is lost. A timestamp-based guard (``If-Unmodified-Since``
+from the read) makes SuperOffice refuse the PATCH when someone changed the record after our read:
+the engine reads again, merges again and retries, or records a conflict.
+"""
+
+import logging
+import time
+from datetime import timedelta
+
+from odoo import api, fields, models, modules
+
+from ..api import exceptions as so_exc
+from ..sync import canonical, merge, transforms
+
+_logger = logging.getLogger(__name__)
+
+KIND = {"company": "contact", "person": "person", "project": "project"}
+ENTITY_ORDER = ("company", "person", "project")
+MAX_RETRIES = 5
+BACKOFF_BASE = 60  # seconds; retry n waits BACKOFF_BASE * 4**(n-1), at most BACKOFF_MAX
+BACKOFF_MAX = 6 * 3600
+MERGE_ATTEMPTS = 3  # reads + merges of one record when SuperOffice answers 412/409
+BREAKER = 3  # consecutive network/server failures that end a run early
+
+# Errors after which nothing else of the run can succeed: stop the run, blame no record.
+RUN_STOPPERS = (
+    so_exc.RateLimitedError, so_exc.AuthenticationError, so_exc.TenantNotRunningError,
+)
+# Errors that may be one record's or the service's: counted against the record, and BREAKER of
+# them in a row end the run (the service is down, the next run resumes).
+OUTAGE_ERRORS = (so_exc.TransportError, so_exc.ServerError, so_exc.MalformedResponseError)
+
+
+class StopRun(Exception):
+    """End the run early; the work already committed stays, the next run resumes."""
+
+    def __init__(self, error, state="partial"):
+        super().__init__(str(error))
+        self.error = error
+        self.state = state
+
+
+class RunStats:
+    """Counters of one run, flushed into its ``superoffice.sync.run`` at every commit."""
+
+    def __init__(self, run, client):
+        self.run = run
+        self.client = client
+        self.started = time.monotonic()
+        self.requests_seen = client.request_count if client else 0
+        self.counts = {}
+        self.errors = []
+        self.streak = 0  # consecutive outage errors
+        self.processed = 0
+        self.remaining = None  # records still to do, when known (cron progress)
+
+    def count(self, outcome):
+        self.counts[outcome] = self.counts.get(outcome, 0) + 1
+        self.processed += 1
+        if self.remaining:
+            self.remaining -= 1
+        if outcome != "failed":
+            self.streak = 0
+
+    def error(self, line):
+        self.errors.append(line)
+
+    def flush(self):
+        """Write the counters gathered since the last flush; returns the records processed."""
+        requests = 0
+        if self.client is not None:
+            requests = self.client.request_count - self.requests_seen
+            self.requests_seen = self.client.request_count
+        self.run._add_counts(self.counts, self.errors, requests, remaining=self.remaining)
+        processed, self.processed = self.processed, 0
+        self.counts, self.errors = {}, []
+        return processed
+
+    @property
+    def duration(self):
+        return time.monotonic() - self.started
+
+
+class SuperofficeSyncService(models.AbstractModel):
+    _name = "superoffice.sync.service"
+    _description = "SuperOffice Synchronization (shared steps)"
+
+    # ------------------------------------------------------------------ runs and commits
+
+    def _run_safely(self, connection, kind, trigger, body):
+        """Run ``body(connection, stats)`` as one logged run; StopRun ends it early without
+        losing the work already committed. Returns the ``superoffice.sync.run``."""
+        connection.ensure_one()
+        run = self._start_run(connection, kind, trigger)
+        try:
+            client = connection._get_client()
+        except ValueError as exc:
+            run._close(state="failed", message=connection._user_message(exc), duration=0)
+            return run
+        stats = RunStats(run, client)
+        try:
+            body(connection, stats)
+        except StopRun as stop:
+            # Records finished before the stop are kept (each ran in its own savepoint).
+            message = connection._user_message(stop.error) if stop.error else False
+            _logger.info(
+                "SuperOffice %s run of %s stopped early: %s", kind, connection.name, message
+            )
+            self._finish_run(stats, state=stop.state, message=message)
+            return run
+        self._finish_run(stats)
+        return run
+
+    @api.model
+    def _start_run(self, connection, kind, trigger):
+        """Create the log record of a run (committed by the first batch commit)."""
+        return self.env["superoffice.sync.run"].sudo().create({
+            "connection_id": connection.id, "kind": kind, "trigger": trigger,
+        })
+
+    @api.model
+    def _sync_commit(self, stats):
+        """Commit the current batch and report the cron's progress.
+
+        Returns the seconds left for the cron run (``inf`` outside a cron). Inside a test the
+        transaction must not commit: the counters are flushed and nothing else happens (the
+        concurrency tests run the engine on their own committed cursors, with the context key
+        ``superoffice_sync_commit``)."""
+        remaining = stats.remaining
+        processed = stats.flush()
+        if modules.module.current_test and not self.env.context.get("superoffice_sync_commit"):
+            self.env.flush_all()
+            return float("inf")
+        return self.env["ir.cron"]._commit_progress(processed, remaining=remaining)
+
+    @api.model
+    def _finish_run(self, stats, state="done", message=None):
+        stats.remaining = 0 if state == "done" else stats.remaining
+        stats.flush()
+        stats.run._close(state=state, message=message, duration=stats.duration)
+        self._sync_commit(stats)
+
+    # ------------------------------------------------------------------ one record
+
+    def _sync_entity(self, connection, link, entity, service):
+        """Bring ``link``'s Odoo record and the SuperOffice ``entity`` in step (three-way merge).
+
+        Writes SuperOffice first (PATCH of the changed fields only, guarded by
+        ``If-Unmodified-Since`` of the read), then Odoo, then the link's base. On 412/409 the
+        record is read again and merged again, at most ``MERGE_ATTEMPTS`` times, then the link
+        is put in conflict. Returns the outcome counted in the log."""
+        fields_ = link._mapping()
+        lookups = self._lookups(connection)
+        record = link._odoo_record()
+        for attempt in range(1, MERGE_ATTEMPTS + 1):
+            if entity.deleted:
+                return self._apply_deleted(connection, link)
+            so_values = transforms.from_superoffice(link.entity_type, entity, fields_, lookups)
+            odoo_values = record._superoffice_values(fields_, connection)
+            self._mask_unresolved(fields_, so_values, odoo_values, link.base_snapshot)
+            result = merge.three_way(
+                link.base_snapshot or None, odoo_values, so_values, fields_,
+                policy=connection.conflict_policy,
+            )
+            if not result.to_so:
+                break
+            unresolved = []
+            patch = transforms.to_superoffice_patch(
+                link.entity_type, result.to_so, fields_, current=entity.raw, lookups=lookups,
+                unresolved=unresolved,
+            )
+            if unresolved:
+                raise so_exc.ValidationError(
+                    self.env._(
+                        "No SuperOffice value for: %(fields)s",
+                        fields=", ".join(m for _k, m in unresolved),
+                    )
+                )
+            if not patch:
+                break
+            try:
+                entity = service.patch(
+                    link.so_id, patch,
+                    if_unmodified_since=entity.last_modified or entity.updated,
+                )
+                break
+            except so_exc.ConflictError:
+                # Someone changed the record after our read: read and merge again.
+                if attempt == MERGE_ATTEMPTS:
+                    return self._mark_conflict(link, entity, result, all_fields=True)
+                entity = service.get(link.so_id)
+        new_base = result.new_base
+        if result.to_odoo:
+            record._superoffice_apply(result.to_odoo, fields_, connection)
+            new_base = self._settled_base(connection, record, fields_, new_base, result.to_odoo)
+        if result.has_conflicts:
+            result.new_base = new_base
+            return self._mark_conflict(link, entity, result)
+        link.write(self._synced_values(link, entity, new_base))
+        if result.to_so and result.to_odoo:
+            return "updated"
+        if result.to_so:
+            return "pushed"
+        return "updated" if result.to_odoo else "unchanged"
+
+    @api.model
+    def _lookups(self, connection):
+        """Id lookups for list items, countries and owners (see ``sync.transforms.Lookups``)."""
+        if hasattr(connection, "_lookups"):
+            return connection._lookups()
+        return transforms.Lookups()
+
+    @api.model
+    def _mask_unresolved(self, fields_, so_values, odoo_values, base):
+        """A SuperOffice owner Odoo cannot represent (``"associate:<id>"``: no known e-mail)
+        counts as unchanged in SuperOffice: Odoo's user is then neither cleared nor pushed
+        over it unless it was edited in Odoo."""
+        for fmap in fields_:
+            value = so_values.get(fmap.key)
+            if isinstance(value, str) and value.startswith("associate:"):
+                so_values[fmap.key] = (base or {}).get(fmap.key, odoo_values.get(fmap.key))
+
+    @api.model
+    def _settled_base(self, connection, record, fields_, base, written):
+        """The base after writing ``written`` to Odoo: a value Odoo could not take (a list
+        value or a user with no Odoo match) keeps the value Odoo really has, so the next merge
+        does not read the gap as an Odoo edit and clear the SuperOffice value."""
+        actual = record._superoffice_values(fields_, connection)
+        by_key = {f.key: f for f in fields_}
+        base = dict(base)
+        for key, value in written.items():
+            if key in actual and not canonical.equal(by_key[key], actual[key], value):
+                base[key] = actual[key]
+        return base
+
+    @api.model
+    def _synced_values(self, link, entity, base):
+        values = {
+            "base_snapshot": base,
+            "so_updated_at": self._naive(entity.updated),
+            "last_sync_at": fields.Datetime.now(),
+        }
+        if link.state != "linked":
+            values["state"] = "linked"
+        if link.retry_count or link.last_error or link.next_retry_at:
+            values.update(retry_count=0, last_error=False, next_retry_at=False)
+        if link.conflict_fields:
+            values["conflict_fields"] = False
+        return values
+
+    @api.model
+    def _mark_conflict(self, link, entity, result, all_fields=False):
+        keys = [c.key for c in result.conflicts]
+        if all_fields and not keys:
+            keys = sorted(result.to_so)
+        link.write({
+            "conflict_fields": keys,
+            "state": "conflict",
+            "base_snapshot": result.new_base if not all_fields else link.base_snapshot,
+            "so_updated_at": self._naive(entity.updated),
+            "last_sync_at": fields.Datetime.now(),
+            "retry_count": 0, "next_retry_at": False, "last_error": False,
+        })
+        return "conflict"
+
+    @api.model
+    def _apply_deleted(self, connection, link):
+        """The SuperOffice record was (soft-)deleted: archive the Odoo record, or only drop the
+        link, as the connection says."""
+        if connection.delete_policy == "unlink":
+            link.unlink()
+            return "deleted"
+        record = link._odoo_record()
+        if "active" in record._fields and record.active:
+            record.with_context(superoffice_sync=True).write({"active": False})
+        link.write({"state": "disconnected", "last_sync_at": fields.Datetime.now(),
+                    "next_retry_at": False})
+        return "deleted"
+
+    # ------------------------------------------------------------------ failures
+
+    @api.model
+    def _record_failure(self, connection, link, exc, stats):
+        """Count a failed attempt on the link: retry later with backoff, then ``failed``."""
+        message = connection._user_message(exc)
+        retries = link.retry_count + 1
+        values = {"retry_count": retries, "last_error": message}
+        if retries >= MAX_RETRIES:
+            values.update(state="failed", next_retry_at=False)
+        else:
+            delay = min(BACKOFF_BASE * 4 ** (retries - 1), BACKOFF_MAX)
+            values.update(
+                state="needs_sync", next_retry_at=fields.Datetime.now() + timedelta(seconds=delay)
+            )
+        link.write(values)
+        stats.error(f"{link.entity_type} {link.so_id}: {message}")
+        stats.count("failed")
+
+    @api.model
+    def _handle_record_error(self, connection, exc, stats, link=None, label=""):
+        """Classify an error raised while handling one record; raise StopRun when the run must
+        end, else count it on the record."""
+        if isinstance(exc, RUN_STOPPERS):
+            raise StopRun(exc, "partial" if isinstance(exc, so_exc.RateLimitedError) else "failed")
+        if link is not None and link.exists():
+            self._record_failure(connection, link, exc, stats)
+        else:
+            stats.error(f"{label}: {connection._user_message(exc)}")
+            stats.count("failed")
+        if isinstance(exc, OUTAGE_ERRORS):
+            stats.streak += 1
+            if stats.streak >= BREAKER:
+                raise StopRun(exc)
+
+    @api.model
+    def _naive(self, value):
+        """A naive UTC datetime (Odoo's storage) from an aware one."""
+        if value is None:
+            return False
+        return value.replace(tzinfo=None) if value.tzinfo else value
