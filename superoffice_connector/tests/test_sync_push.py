@@ -72,3 +72,40 @@ class TestSyncPush(SyncCase):
         partner.superoffice_department = "Cron"
         self.env["superoffice.connection"]._cron_push()
         self.assertEqual(self.so_contact(link.so_id)["Department"], "Cron")
+
+    def test_push_now_button_triggers_the_push_cron(self):
+        cron = self.env.ref("superoffice_connector.superoffice_cron_push")
+        Trigger = self.env["ir.cron.trigger"].sudo()
+        before = Trigger.search_count([("cron_id", "=", cron.id)])
+        action = self.connection.action_push_now()
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertEqual(Trigger.search_count([("cron_id", "=", cron.id)]), before + 1)
+
+    def test_sync_log_button_lists_the_runs_of_this_connection(self):
+        run = self.connection._push(trigger="manual")
+        action = self.connection.action_view_sync_runs()
+        runs = self.env["superoffice.sync.run"].search(action["domain"])
+        self.assertIn(run, runs)
+        self.assertEqual(runs.connection_id, self.connection)
+        self.assertEqual(self.connection.sync_run_count, len(runs))
+
+    def test_finished_push_has_nothing_left_to_do(self):
+        partner, _link = self.paired_company("ACME AS")
+        partner.superoffice_department = "Purchasing"
+        run = self.connection._push()
+        self.assertEqual((run.count_pushed, run.count_remaining), (1, 0))
+
+    def test_connection_form_shows_the_sync_settings_to_administrators_only(self):
+        admin = self.make_user(
+            "so_sync_admin", groups=("superoffice_connector.superoffice_connector_group_admin",)
+        )
+        user = self.make_user("so_sync_user")
+        Connection = self.env["superoffice.connection"]
+        admin_arch = Connection.with_user(admin).get_views([(False, "form")])["views"]["form"]["arch"]
+        user_arch = Connection.with_user(user).get_views([(False, "form")])["views"]["form"]["arch"]
+        for name in ("action_register_webhook", "action_pull_now", "sync_batch_size",
+                     "sync_import_new", "delete_policy"):
+            self.assertIn(f'name="{name}"', admin_arch)
+            self.assertNotIn(f'name="{name}"', user_arch)
+        self.assertIn('name="webhook_state"', user_arch)
+        self.assertIn('name="action_view_sync_runs"', user_arch)
