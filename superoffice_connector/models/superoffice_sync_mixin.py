@@ -272,6 +272,10 @@ class SuperofficeSyncMixin(models.AbstractModel):
             "superoffice_link_id": self.superoffice_link_id.id,
             "default_connection_id": self.superoffice_connection_id.id,
         }
+        wizard_model = self.env[action["res_model"]].with_context(**action["context"])
+        if hasattr(wizard_model, "_open_for"):
+            # saved at once, so the buttons on its lists (hits) work from the first screen
+            return wizard_model._open_for(self)
         return action
 
     def _check_superoffice_edit_right(self):

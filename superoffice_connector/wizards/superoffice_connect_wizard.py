@@ -160,10 +160,11 @@ class SuperofficeConnectWizard(models.TransientModel):
         record = self._active_record()
         # "res_model" is asked for when the form opens, not when create() fills in the
         # defaults of fields the client did not send: the SuperOffice calls run once.
-        if record and "res_model" in fields_list and not self.env.context.get(
-            "superoffice_wizard_draft"
-        ):
-            values.update(self._initial_values(record))
+        if record and not self.env.context.get("superoffice_wizard_draft"):
+            if "res_model" in fields_list:
+                values.update(self._initial_values(record))
+            else:
+                values.update(self._defaults_from_record(record))
         return values
 
     @api.model
@@ -202,6 +203,9 @@ class SuperofficeConnectWizard(models.TransientModel):
     def _open_for(self, record, link=None):
         """Create the wizard for ``record`` (or the resolve step of ``link``) and show it."""
         record.ensure_one()
+        link = link or self.env["superoffice.link"].browse(
+            self.env.context.get("superoffice_link_id") or []
+        ).exists()
         ctx = {"active_model": record._name, "active_id": record.id,
                "superoffice_link_id": link.id if link else False,
                "superoffice_wizard_draft": True}

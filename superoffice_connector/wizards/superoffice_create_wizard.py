@@ -71,10 +71,13 @@ class SuperofficeCreateWizard(models.TransientModel):
         record = self._active_record()
         # "res_model" is asked for when the form opens, not when create() fills in the
         # defaults of fields the client did not send: the SuperOffice calls run once.
-        if record and "res_model" in fields_list and not self.env.context.get(
-            "superoffice_wizard_draft"
-        ):
-            values.update(self._initial_values(record, self.env.context.get("default_actor_type")))
+        if record and not self.env.context.get("superoffice_wizard_draft"):
+            if "res_model" in fields_list:
+                values.update(
+                    self._initial_values(record, self.env.context.get("default_actor_type"))
+                )
+            else:
+                values.update(self._defaults_from_record(record))
         return values
 
     @api.model

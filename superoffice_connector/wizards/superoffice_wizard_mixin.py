@@ -42,7 +42,9 @@ class SuperofficeWizardMixin(models.AbstractModel):
     @api.model
     def _defaults_from_record(self, record):
         """Wizard values for ``record`` (partner or project): model, id, entity type, connection."""
-        connection = self.env["superoffice.connection"]._default_for_company(
+        connection = self.env["superoffice.connection"].browse(
+            self.env.context.get("default_connection_id") or []
+        ).exists() or self.env["superoffice.connection"]._default_for_company(
             record.company_id or self.env.company
         )
         if not connection:

@@ -15,6 +15,18 @@ registry.category("web_tour.tours").add("superoffice_connect_tour", {
             run: "click",
         },
         {
+            // a likely match can be picked straight from the opening list
+            trigger: ".modal .o_superoffice_hits .o_data_row:has(td:contains('Tour Harbour Logistics AS')) button.o_superoffice_pick",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_superoffice_lines .o_data_row",
+        },
+        {
+            trigger: ".modal button[name='action_back_to_search']",
+            run: "click",
+        },
+        {
             trigger: ".modal .o_superoffice_search_text input",
             run: "edit Tour Harbour",
         },
