@@ -8,6 +8,7 @@ translated user messages (:meth:`_user_message`). Wizards raise them with
 
 import hashlib
 import logging
+import secrets
 import threading
 import time
 
@@ -107,7 +108,7 @@ class SuperofficeConnection(models.Model):
     onsite_password = fields.Char(string="Password", groups=ADMIN_GROUP, copy=False)
     ticket = fields.Char(groups=ADMIN_GROUP, copy=False)
     webhook_secret = fields.Char(
-        groups=ADMIN_GROUP, copy=False,
+        groups=ADMIN_GROUP, copy=False, default=lambda self: secrets.token_urlsafe(32),
         help="Shared secret SuperOffice signs webhook calls with (X-SuperOffice-Signature).",
     )
     webhook_id = fields.Integer(

@@ -24,6 +24,7 @@ import json
 import logging
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from ..api import exceptions as so_exc
 
@@ -126,6 +127,13 @@ class SuperofficeConnection(models.Model):
         """Create the webhook in SuperOffice (replacing the one registered before, if any)."""
         self.ensure_one()
         self.check_access("write")
+        if not self.sudo().webhook_secret:
+            # SuperOffice checks the URL with a signed test call before answering us; that call
+            # runs in its own transaction and can only verify a secret that is already saved.
+            raise UserError(self.env._(
+                "The connection has no webhook secret. Enter one (a long random text) on the "
+                "Options tab, save, then register the webhook again."
+            ))
         try:
             self.env["superoffice.sync.webhook"]._register_webhook(self.sudo())
         except (so_exc.SuperOfficeError, ValueError) as exc:

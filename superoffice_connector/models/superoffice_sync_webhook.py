@@ -5,11 +5,12 @@
 for the create/change/delete events of companies, persons and projects, pointing at
 ``<web.base.url>/superoffice/webhook/<connection id>`` and signed with the connection's secret
 (generated when empty). SuperOffice only calls HTTPS URLs with a valid certificate and checks the
-URL with a test call when the webhook is saved.
+URL with a test call when the webhook is saved: that call reaches our endpoint while the
+registration request is still open, in another transaction, so the secret it is signed with must
+already be committed (connections get one at creation; an empty one is refused before calling).
 """
 
 import logging
-import secrets
 
 from odoo import models
 
@@ -35,11 +36,9 @@ class SuperofficeSyncWebhook(models.AbstractModel):
 
     def _register_webhook(self, connection):
         """Create the webhook in SuperOffice (replacing the one registered before, if any);
-        ``connection`` is sudo'ed (it reads and writes the secret). Raises the client's
-        exceptions (or ValueError for an incomplete configuration)."""
+        ``connection`` is sudo'ed (it reads the secret). Raises the client's exceptions (or
+        ValueError for an incomplete configuration)."""
         connection.ensure_one()
-        if not connection.webhook_secret:
-            connection.webhook_secret = secrets.token_urlsafe(32)
         client = connection._get_client()
         if connection.webhook_id:
             self._delete_webhook(client, connection.webhook_id)

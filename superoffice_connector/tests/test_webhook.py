@@ -1,6 +1,7 @@
 import json
 import uuid
 
+from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 
 from superoffice_sim import SimServer
@@ -117,3 +118,15 @@ class TestWebhook(HttpCase):
         self.assertEqual(event.state, "done")
         self.connection.action_unregister_webhook()
         self.assertFalse(self.connection.webhook_id)
+
+    def test_register_needs_a_saved_secret(self):
+        self.connection.webhook_secret = False
+        with self.assertRaises(UserError):
+            self.connection.action_register_webhook()
+        self.assertFalse(self.connection.webhook_id)
+
+    def test_new_connections_get_a_webhook_secret(self):
+        connection = self.env["superoffice.connection"].create({
+            "name": "Second", "environment": "sod", "tenant": "Cust99999",
+        })
+        self.assertGreaterEqual(len(connection.webhook_secret or ""), 32)
