@@ -78,6 +78,10 @@ class SuperofficeSyncPull(models.AbstractModel):
                 e.id for e in events if (e.entity_type, e.so_id) not in busy
             )
             done.write({"state": "done"})
+            stats.remaining = Event.search_count([
+                ("connection_id", "=", connection.id), ("state", "=", "pending"),
+                ("id", "not in", seen),
+            ])
             self._sync_commit(stats)
 
     # ------------------------------------------------------------------ change feed

@@ -65,6 +65,8 @@ class TestSyncErrors(SyncCase):
         self.sim.faults.remove(fault)
         again = self.connection._push()
         self.assertEqual((again.state, again.count_pushed), ("done", 2))
+        # The log shows what the stopped run left for the next one.
+        self.assertEqual((run.count_remaining, again.count_remaining), (2, 0))
 
     def test_expired_ticket_is_renewed(self):
         good_link, bad_link = self.two_dirty_companies()
@@ -103,6 +105,7 @@ class TestSyncErrors(SyncCase):
         run = self.connection._push()
         self.assertEqual(run.state, "partial")
         self.assertEqual(run.count_failed, 3)
+        self.assertEqual(run.count_remaining, 2)
 
     def test_sync_log_records_duration_and_requests(self):
         good_link, bad_link = self.two_dirty_companies()
