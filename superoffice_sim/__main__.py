@@ -56,7 +56,8 @@ def describe(sim):
         lines.append(f"  On-site Basic: {app.onsite_username}:{app.onsite_password}")
     lines += ["", "App private key (PEM) for system-user signing:", app.private_key_pem.strip(),
               "", "Control: POST /_sim/faults, DELETE /_sim/faults, POST /_sim/move_tenant,"
-              " POST /_sim/expire_tokens, POST /_sim/reset", "Press Ctrl+C to stop."]
+              " POST /_sim/expire_tokens, POST /_sim/tenant_state {\"State\": ...},"
+              " POST /_sim/reset", "Press Ctrl+C to stop."]
     return "\n".join(lines)
 
 

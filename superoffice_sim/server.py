@@ -36,6 +36,11 @@ DEFAULTS = {
     "verbose": False,
 }
 SNAPSHOT_LIMIT = 20000
+# documented tenant states; IsRunning is true only for the first two
+RUNNING_STATES = ("Running", "OnlineMaintenance")
+TENANT_STATES = (*RUNNING_STATES, "Unknown", "Provisioning", "Deleted", "Suspended",
+                 "OfflineMaintenance", "ProvisioningFailed", "Deleting", "DeleteFailed",
+                 "MigrationPending")
 _NUMBERED = re.compile(r"^[a-z]+\d+$")
 
 
@@ -60,6 +65,7 @@ class SimServer:
                                  self.options["webhook_timeout"],
                                  self.options["webhook_test_on_create"])
         self.host_number = 2
+        self.tenant_state, self.state_valid_for = "Running", 3600.0
         self.httpd = None
         self.thread = None
         self._load_data()
@@ -119,6 +125,14 @@ class SimServer:
         self.store.base = self.api_base
         return self.api_base
 
+    def set_tenant_state(self, state="Running", valid_for=3600.0):
+        """Switch what `/api/state` reports. `valid_for` seconds from now give `ValidUntil`
+        (negative: already expired). A tenant that is not running answers data requests 503."""
+        if state not in TENANT_STATES:
+            raise ValueError(f"unknown tenant state {state!r}; use one of "
+                             f"{', '.join(TENANT_STATES)}")
+        self.tenant_state, self.state_valid_for = state, float(valid_for)
+
     def expire_tokens(self):
         self.tokens.expire_all()
 
@@ -161,6 +175,7 @@ class SimServer:
         self.tokens.access_token_lifetime = self.options["access_token_lifetime"]
         self.webhooks.reset()
         self.host_number = 2
+        self.set_tenant_state()
         self.store.base = self.api_base
         self.store.clock = utcnow
         if self._snapshot is not None:
@@ -172,9 +187,9 @@ class SimServer:
     def state(self, tenant):
         if self.options["onsite"] or tenant.lower() != self.tenant.lower():
             raise NotFound(f"Unknown tenant {tenant!r}")
-        valid = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=1)
+        valid = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=self.state_valid_for)
         return {"ContextIdentifier": self.tenant, "Endpoint": self.endpoint,
-                "State": "Running", "IsRunning": True,
+                "State": self.tenant_state, "IsRunning": self.tenant_state in RUNNING_STATES,
                 "ValidUntil": valid.strftime("%Y-%m-%dT%H:%M:%S.%f") + "0Z",
                 "Api": f"{self.endpoint}/api"}
 
@@ -192,6 +207,9 @@ class SimServer:
         tenant = self.tenant.lower()
         if len(low) >= 3 and low[1] == tenant and low[2] == "api":
             if low[0] == self.prefix:
+                if self.tenant_state not in RUNNING_STATES:
+                    raise HttpError(503, f"Tenant {self.tenant} is not available "
+                                         f"(state {self.tenant_state})")
                 return api.handle(self, req, segs[3:])
             if _NUMBERED.match(low[0]):
                 raise _misdirected(self)
@@ -215,6 +233,12 @@ class SimServer:
 
     def control(self, req):
         """`/_sim/...`: runtime switches for manual testing and the demo."""
+        try:
+            return self._control(req)
+        except (ValueError, TypeError, KeyError) as exc:
+            raise HttpError(400, f"Bad control request: {exc}")
+
+    def _control(self, req):
         action = req.path[len("/_sim/"):].strip("/").lower()
         if action == "faults" and req.method == "POST":
             spec = req.json()
@@ -227,6 +251,10 @@ class SimServer:
             return Response.json([repr(f) for f in self.faults.items])
         if action == "move_tenant" and req.method == "POST":
             return Response.json({"api_base": self.move_tenant()})
+        if action == "tenant_state" and req.method == "POST":
+            spec = req.json()
+            self.set_tenant_state(spec.get("State", "Running"), spec.get("ValidFor", 3600.0))
+            return Response.json(self.state(self.tenant))
         if action == "expire_tokens" and req.method == "POST":
             self.expire_tokens()
             return Response.empty(204)

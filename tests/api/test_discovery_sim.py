@@ -40,37 +40,34 @@ def test_unknown_tenant_gives_clear_error(sim):
         client.contacts.get(1)
 
 
-def _patch_state(sim, monkeypatch, **changes):
-    # The simulator has no switch for the tenant state yet; wrap its state document.
-    original = sim.state
-
-    def state(tenant):
-        document = original(tenant)
-        document.update(changes)
-        return document
-
-    monkeypatch.setattr(sim, "state", state)
-
-
 @pytest.mark.parametrize("state", ["Suspended", "OfflineMaintenance", "Deleted"])
-def test_tenant_not_running_gives_clear_error(sim, monkeypatch, state):
-    _patch_state(sim, monkeypatch, State=state, IsRunning=False)
+def test_tenant_not_running_gives_clear_error(sim, state):
+    sim.set_tenant_state(state)
     with make_client(sim) as client, pytest.raises(TenantNotRunningError) as info:
         client.contacts.get(1)
     assert info.value.state == state and state in str(info.value)
     assert client.request_count == 1  # no login, no data request
 
 
-def test_online_maintenance_still_serves(sim, monkeypatch):
-    _patch_state(sim, monkeypatch, State="OnlineMaintenance", IsRunning=True)
+def test_online_maintenance_still_serves(sim):
+    sim.set_tenant_state("OnlineMaintenance")
     with make_client(sim) as client:
         assert client.contacts.get(1).id == 1
 
 
-def test_expired_valid_until_is_rediscovered(sim, monkeypatch):
-    _patch_state(sim, monkeypatch, ValidUntil="2001-01-01T00:00:00Z")
+def test_expired_valid_until_is_rediscovered(sim):
+    sim.set_tenant_state("Running", valid_for=-60)
     with make_client(sim) as client:
         client.contacts.get(1)
         count = client.request_count
         client.contacts.get(1)
         assert client.request_count == count + 2  # state again, then the call
+
+
+def test_tenant_stopping_after_discovery_is_noticed_at_the_next_check(sim):
+    sim.set_tenant_state("Running", valid_for=-60)
+    with make_client(sim) as client:
+        client.contacts.get(1)
+        sim.set_tenant_state("OfflineMaintenance")
+        with pytest.raises(TenantNotRunningError):
+            client.contacts.get(1)

@@ -58,6 +58,27 @@ def test_tenant_state_without_auth(sim):
     assert requests.get(f"{sim.url}/api/state/Cust99999", timeout=5).status_code == 404
 
 
+@pytest.mark.parametrize("state, running", [("OnlineMaintenance", True),
+                                            ("OfflineMaintenance", False),
+                                            ("Suspended", False)])
+def test_tenant_state_can_be_switched(api, sim, state, running):
+    sim.set_tenant_state(state, valid_for=-60)
+    answer = requests.get(f"{sim.url}/api/state/{sim.tenant}", timeout=5).json()
+    assert answer["State"] == state and answer["IsRunning"] is running
+    valid_until = dt.datetime.fromisoformat(answer["ValidUntil"][:19])
+    assert valid_until < dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    assert api.get("Contact/1").status_code == (200 if running else 503)
+
+
+def test_tenant_state_control_endpoint_and_reset(sim_server):
+    control = f"{sim_server.url}/_sim/tenant_state"
+    assert requests.post(control, json={"State": "Sleeping"}, timeout=5).status_code == 400
+    answer = requests.post(control, json={"State": "Deleted"}, timeout=5)
+    assert answer.json()["State"] == "Deleted" and answer.json()["IsRunning"] is False
+    sim_server.reset()
+    assert sim_server.state(sim_server.tenant)["State"] == "Running"
+
+
 def test_api_link_gives_version_info(sim):
     info = requests.get(sim.api_base[:-len("v1/")], timeout=5).json()
     assert info["v1"] == sim.api_base and info["Version"] == "v1"
