@@ -137,6 +137,8 @@ def _webhook(sim, req, rest, associate_id):
             return Response.json(hooks.create(req.json(), associate_id))
     elif len(rest) == 1 and rest[0].lower() == "default" and method == "GET":
         return Response.json(hooks.default())
+    elif len(rest) == 1 and rest[0].lower() == "test" and method == "POST":
+        return Response.json(hooks.test(req.json()))
     elif len(rest) == 1:
         hook_id = _record_id(rest[0])
         if method == "GET":

@@ -79,6 +79,9 @@ class Webhooks:
         self.busy = 0
         self.running = False
         self.thread = None
+        # bumped by reset(): a delivery in flight during a reset must not touch the new
+        # webhooks (ids restart at 1) nor record into the new delivery list
+        self.generation = 0
         self.reset()
 
     # -- definitions -------------------------------------------------------------------------
@@ -86,6 +89,7 @@ class Webhooks:
         with self.cond:
             self.items, self.next_id, self.queue = {}, 1, []
             self.deliveries = []
+            self.generation += 1
             self.cond.notify_all()
 
     def default(self):
@@ -167,6 +171,9 @@ class Webhooks:
                 raise NotFound(f"Webhook {hook_id} not found")
 
     # -- events ------------------------------------------------------------------------------
+    def _context(self):
+        return "Default" if self.sim.options["onsite"] else self.sim.tenant
+
     def on_event(self, event, kind, rec, associate_id, columns, _values=None):
         """Store listener: queue one delivery per active webhook subscribed to the event."""
         name = f"{kind}.{event}"
@@ -177,8 +184,8 @@ class Webhooks:
                 "project": rec["project"]}
         payload = {"EventId": "", "Timestamp": "", "Changes": columns, "Event": name,
                    "PrimaryKey": rec["id"], "Entity": kind,
-                   "ContextIdentifier": "Default" if self.sim.options["onsite"] else
-                   self.sim.tenant, "ChangedByAssociateId": associate_id, "WebhookName": ""}
+                   "ContextIdentifier": self._context(), "ChangedByAssociateId": associate_id,
+                   "WebhookName": ""}
         if event == "deleted":
             payload["Changes"] = []
             payload["Values"] = {"associate_id": rec.get("associate_id", 0),
@@ -190,7 +197,8 @@ class Webhooks:
                 if hook["State"] == "Active" and any(
                         fnmatch.fnmatch(name, pattern.lower()) for pattern in hook["Events"]):
                     job = {"hook": hook["WebhookId"], "payload": dict(payload),
-                           "event_id": str(uuid.uuid4()), "attempt": 0}
+                           "event_id": str(uuid.uuid4()), "attempt": 0,
+                           "generation": self.generation}
                     heapq.heappush(self.queue, (time.monotonic(), next(self.seq), job))
             self.cond.notify_all()
 
@@ -247,7 +255,7 @@ class Webhooks:
 
     def _after(self, job, status, error):
         hook = self.items.get(job["hook"])
-        if hook is None:
+        if hook is None or job["generation"] != self.generation:
             return
         if status == 200:
             hook["_errors"] = 0
@@ -295,17 +303,31 @@ class Webhooks:
         headers = self._headers(hook, body, payload["Event"], job["event_id"], job["attempt"])
         status, error = self._post(hook, body, headers)
         with self.cond:
+            if job["generation"] != self.generation:
+                return status, error
             self.deliveries.append({"webhook_id": hook["WebhookId"], "event": payload["Event"],
                                     "event_id": job["event_id"], "attempt": job["attempt"],
                                     "status": status, "error": error, "headers": headers,
                                     "body": body})
         return status, error
 
+    def test(self, body):
+        """`POST Webhook/Test`: validate a definition and send it the test event now.
+
+        Answers `{"Success", "Message"}` (SuperOffice's WebhookResult carrier); nothing is saved.
+        """
+        hook = self.default()
+        self._validate(body, hook)
+        status, error = self._post_test(hook)
+        if status == 200:
+            return {"Success": True, "Message": "Test POST answered 200 OK"}
+        return {"Success": False, "Message": f"Test POST failed: {status or error}"}
+
     def _post_test(self, hook):
         event_id = str(uuid.uuid4())
         body = json.dumps({"EventId": event_id, "Timestamp": _now_iso(True), "Changes": [],
                            "Event": "test", "PrimaryKey": 0, "Entity": "test",
-                           "ContextIdentifier": self.sim.tenant, "ChangedByAssociateId": 0,
+                           "ContextIdentifier": self._context(), "ChangedByAssociateId": 0,
                            "WebhookName": hook["Name"]}).encode()
         headers = self._headers(hook, body, "test", event_id, 0)
         headers["X-Hook-Test"] = "true"

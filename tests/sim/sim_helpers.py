@@ -68,12 +68,18 @@ class Api:
 
 
 class Receiver:
-    """A local webhook target recording each POST; `statuses` are answered in turn."""
+    """A local webhook target recording each POST; `statuses` are answered in turn.
 
-    def __init__(self, statuses=(200,)):
+    With a `gate` (threading.Event), deliveries other than the test POST are held until it is
+    set; `arrived` is set as soon as one of them came in.
+    """
+
+    def __init__(self, statuses=(200,), gate=None):
         self.statuses = list(statuses)
         self.calls = []
         self.lock = threading.Lock()
+        self.gate = gate
+        self.arrived = threading.Event()
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -83,6 +89,9 @@ class Receiver:
                     receiver.calls.append({"headers": dict(self.headers), "body": body})
                     status = receiver.statuses.pop(0) if len(receiver.statuses) > 1 \
                         else receiver.statuses[0]
+                if receiver.gate is not None and self.headers.get("X-Hook-Test") != "true":
+                    receiver.arrived.set()
+                    receiver.gate.wait(10)
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()

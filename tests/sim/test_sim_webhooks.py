@@ -3,9 +3,10 @@
 import base64
 import hashlib
 import hmac
+import threading
 
 import pytest
-from sim_helpers import Receiver
+from sim_helpers import Api, Receiver
 
 SECRET = "Something Super Secret"
 
@@ -127,3 +128,34 @@ def test_success_resets_the_error_count(api, sim):
     retries = [c["headers"]["X-SuperOffice-Retry"] for c in receiver.calls[1:]]
     assert retries == ["0", "1", "2"]
     assert api.get(f"Webhook/{hook['WebhookId']}").json()["State"] == "Active"
+
+
+def test_webhook_test_endpoint_posts_the_test_event_and_saves_nothing(api):
+    with Receiver(statuses=(200, 500)) as receiver:
+        body = {"Name": "Probe", "Events": ["contact.changed"], "TargetUrl": receiver.url,
+                "Secret": SECRET}
+        assert api.post("Webhook/Test", json=body).json()["Success"] is True
+        failed = api.post("Webhook/Test", json=body).json()
+    assert failed["Success"] is False and "500" in failed["Message"]
+    assert [c["headers"]["X-Hook-Test"] for c in receiver.calls] == ["true", "true"]
+    assert api.get("Webhook").json() == []
+    bad = api.post("Webhook/Test", json={"Name": "x", "Events": ["contact.changed"],
+                                        "TargetUrl": "http://example.com/hook"})
+    assert bad.status_code == 400
+
+
+def test_reset_drops_a_delivery_in_flight(api, sim):
+    gate = threading.Event()
+    with Receiver(statuses=(200, 500), gate=gate) as old:
+        _register(api, old, events=["contact.changed"])
+        api.patch("Contact/1", json={"Department": "in flight"})
+        assert old.arrived.wait(5)
+        sim.reset()  # webhook ids restart at 1 while the old delivery is still running
+        with Receiver() as fresh:
+            hook = _register(Api(sim), fresh, events=["contact.changed"])
+            gate.set()  # the old delivery now fails with 500
+            assert sim.webhooks.wait_idle()
+            assert fresh.events() == []  # no retry of the old event reached the new hook
+    assert sim.webhooks.deliveries == []
+    assert Api(sim).get(f"Webhook/{hook['WebhookId']}").json()["State"] == "Active"
+    assert sim.webhooks.items[hook["WebhookId"]]["_errors"] == 0
