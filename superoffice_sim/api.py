@@ -65,6 +65,15 @@ def _unmodified_check(req, rec):
                             ErrorType="PreconditionFailed")
 
 
+def _check_fields(sim, kind, old, new):
+    """403 when a write changes a field the rights make read-only (rendered values compared)."""
+    store = sim.store
+    if store.rights.readonly_fields(kind):
+        store.rights.check_fields(kind, entities.render(kind, old, store, sim.api_base),
+                                  entities.render(kind, new, store, sim.api_base),
+                                  entities.ENTITY_NAMES[kind])
+
+
 def _entity_response(sim, kind, rec, status=200):
     body = entities.render(kind, rec, sim.store, sim.api_base)
     headers = {}
@@ -80,9 +89,12 @@ def _entity(sim, req, kind, rest, associate_id):
         if method == "GET":
             return _list(sim, req, kind)
         if method == "POST":
+            store.rights.check_table(kind, method, name)
             body = req.json()
             with store.lock:
-                rec = parse.parse(kind, body, store.default(kind), store)
+                default = store.default(kind)
+                rec = parse.parse(kind, body, default, store)
+                _check_fields(sim, kind, default, rec)
                 rec = store.insert(kind, rec, associate_id)
                 return _entity_response(sim, kind, rec)
         raise HttpError(405, f"{method} is not allowed on {name}")
@@ -94,6 +106,7 @@ def _entity(sim, req, kind, rest, associate_id):
         body = entities.render(kind, rec, store, sim.api_base, right="URI")
         return Response.json(body)
     rec_id = _record_id(rest[0])
+    store.rights.check_table(kind, method, name)
     with store.lock:
         rec = store.record(kind, rec_id)
         if rec is None:
@@ -124,6 +137,7 @@ def _entity(sim, req, kind, rest, associate_id):
             new = parse.parse(kind, patched, rec, store)
         else:
             raise HttpError(405, f"{method} is not allowed on {name}/{{id}}")
+        _check_fields(sim, kind, rec, new)
         rec = store.replace(kind, rec_id, new, associate_id)
         return _entity_response(sim, kind, rec)
 

@@ -8,6 +8,7 @@ import copy
 
 from . import carriers, refdata, schema
 from .refdata import EMPTY_DATE, FULL_RIGHT
+from .rights import READ_ONLY_FIELD
 
 ENTITY_NAMES = {"contact": "Contact", "person": "Person", "project": "Project"}
 
@@ -40,9 +41,15 @@ def full_name(person):
     return " ".join(p for p in (person["firstname"], person["middlename"], person["lastname"]) if p)
 
 
-def _head(kind, right="FULL"):
-    return {"TableRight": {"Mask": right, "Reason": ""},
-            "FieldProperties": schema.field_properties(kind)}
+def _head(kind, right, lookup):
+    props = schema.field_properties(kind)
+    rights = getattr(lookup, "rights", None)
+    if rights is not None:
+        if right == "FULL":
+            right = rights.table_mask(kind)
+        for name in rights.readonly_fields(kind) & props.keys():
+            props[name] = dict(props[name], FieldRight=dict(READ_ONLY_FIELD))
+    return {"TableRight": {"Mask": right, "Reason": ""}, "FieldProperties": props}
 
 
 def _links(base, name, rec_id, subs):
@@ -106,7 +113,7 @@ def contact_carrier(contact):
 
 def render_contact(rec, lookup, base, right="FULL"):
     persons = [person_carrier(p, rec) for p in lookup.persons_of(rec["id"])]
-    out = _head("contact", right)
+    out = _head("contact", right, lookup)
     out.update({
         "ContactId": rec["id"], "Name": rec["name"], "Department": rec["department"],
         "UpdatedDate": rec["updated"], "CreatedDate": rec["created"],
@@ -139,7 +146,7 @@ def render_contact(rec, lookup, base, right="FULL"):
 
 def render_person(rec, lookup, base, right="FULL"):
     contact = lookup.record("contact", rec["contact_id"])
-    out = _head("person", right)
+    out = _head("person", right, lookup)
     out.update({
         "PersonId": rec["id"], "Firstname": rec["firstname"], "MiddleName": rec["middlename"],
         "Lastname": rec["lastname"], "Mrmrs": rec["mrmrs"], "Title": rec["title"],
@@ -199,7 +206,7 @@ def project_member(project, member, lookup):
 
 
 def render_project(rec, lookup, base, right="FULL"):
-    out = _head("project", right)
+    out = _head("project", right, lookup)
     status = refdata.list_item(refdata.PROJECT_STATUSES, rec["status_id"])
     status["FieldProperties"] = schema.properties_of(schema.PROJECT_STATUS_FIELDS)
     out.update({

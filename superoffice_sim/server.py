@@ -119,6 +119,11 @@ class SimServer:
     def api_base(self):
         return f"{self.endpoint}/api/v1/"
 
+    @property
+    def rights(self):
+        """Table rights and read-only fields (see `superoffice_sim.rights`); reset clears them."""
+        return self.store.rights
+
     def move_tenant(self):
         """Move the tenant to the next numbered host; old bases answer 421. Returns api_base."""
         self.host_number += 1
@@ -178,6 +183,7 @@ class SimServer:
         self.set_tenant_state()
         self.store.base = self.api_base
         self.store.clock = utcnow
+        self.store.rights.clear()
         if self._snapshot is not None:
             self.store.restore(self._snapshot)
         else:

@@ -14,6 +14,7 @@ from . import changes, entities, parse
 from .errors import HttpError, NotFound
 from .index import SortedIndex
 from .refdata import EMPTY_DATE, USER_ASSOCIATE_ID
+from .rights import Rights
 
 KINDS = ("contact", "person", "project")
 
@@ -39,6 +40,7 @@ class Store:
         self.base = base
         self.clock = utcnow  # tests may replace it; stamps stay strictly increasing anyway
         self.listeners = []
+        self.rights = Rights()  # not part of snapshots: SimServer.reset clears it
         self.tables = {k: {} for k in KINDS}
         self.next_ids = dict.fromkeys(KINDS, 1)
         self.next_member_id = 1

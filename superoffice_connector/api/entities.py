@@ -115,6 +115,28 @@ class Entity(Record):
         """Values of an EntityElement list (``Emails``, ``Phones`` …) as a tuple of strings."""
         return tuple(e.get("Value") for e in self._data.get(key) or () if e.get("Value"))
 
+    @property
+    def can_update(self):
+        """Whether ``TableRight`` lets this user update the record (``FULL`` or ``Update``).
+
+        An entity without a ``TableRight`` is assumed updatable; the server decides anyway.
+        """
+        mask = str((self._data.get("TableRight") or {}).get("Mask") or "FULL")
+        flags = {part.strip().lower() for part in mask.split(",")}
+        return "full" in flags or "update" in flags
+
+    @property
+    def readonly_fields(self):
+        """Names of the properties whose ``FieldRight`` does not include ``Update``."""
+        props = self._data.get("FieldProperties") or {}
+        readonly = set()
+        for name, prop in props.items():
+            mask = str(((prop or {}).get("FieldRight") or {}).get("Mask") or "")
+            flags = {part.strip().lower() for part in mask.split(",")}
+            if mask and not flags & {"full", "update"}:
+                readonly.add(name)
+        return frozenset(readonly)
+
 
 class Contact(Entity):
     """A SuperOffice company (``ContactEntity``)."""

@@ -48,3 +48,18 @@ def test_not_found_names_the_request(client):
         client.projects.get(424242)
     assert "Project/424242" in str(info.value)
     assert isinstance(info.value, SuperOfficeError) and info.value.status == 404
+
+
+def test_forbidden_by_rights_of_the_simulator(client, sim):
+    sim.rights.set_readonly("contact", "OrgNr")
+    company = client.contacts.get(1)
+    assert company.can_update and company.readonly_fields == {"OrgNr"}
+    with pytest.raises(ForbiddenError, match="OrgNr") as info:
+        client.contacts.patch(1, {"OrgNr": "NO 123"})
+    assert info.value.status == 403
+    assert client.contacts.patch(1, {"Department": "Allowed"}).department == "Allowed"
+    sim.rights.set_table("contact", "Select")
+    assert not client.contacts.get(1).can_update
+    with pytest.raises(ForbiddenError):
+        client.contacts.delete(1)
+    assert client.contacts.get(1).id == 1

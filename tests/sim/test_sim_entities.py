@@ -4,6 +4,7 @@ import datetime as dt
 from email.utils import format_datetime
 
 import pytest
+from sim_helpers import Api
 
 
 def _http_date(stamp, seconds=0):
@@ -184,3 +185,40 @@ def test_soft_delete_keeps_the_row_with_flag(api, sim):
     row = api.rows("Contact", **{"$select": "contactDeleted,deletedDate",
                                  "$filter": "contactId eq 4"})[0]
     assert row["contactDeleted"] is True and row["deletedDate"] == body["UpdatedDate"]
+
+
+def test_table_right_without_update_refuses_writes_with_403(api, sim):
+    sim.rights.set_table("contact", "Select, Insert")
+    entity = api.get("Contact/1").json()
+    assert entity["TableRight"]["Mask"] == "Select, Insert"
+    for answer in (api.patch("Contact/1", json={"Department": "x"}),
+                   api.put("Contact/1", json=entity), api.delete("Contact/1")):
+        assert answer.status_code == 403 and "Contact" in answer.json()["Message"]
+    assert api.post("Contact", json={"Name": "Allowed to insert"}).status_code == 200
+    assert api.get("Contact/1").json()["Department"] == entity["Department"]
+    assert api.patch("Person/1", json={"Title": "Other tables keep FULL"}).status_code == 200
+
+
+def test_read_only_field_is_shown_and_refused_with_403(api, sim):
+    sim.rights.set_readonly("contact", "OrgNr")
+    entity = api.get("Contact/1").json()
+    assert entity["FieldProperties"]["OrgNr"]["FieldRight"]["Mask"] == "Read"
+    assert entity["FieldProperties"]["Name"]["FieldRight"]["Mask"].startswith("Update")
+    refused = api.patch("Contact/1", json={"OrgNr": "NO 999 999 999"})
+    assert refused.status_code == 403 and refused.json()["FieldName"] == "OrgNr"
+    created = api.post("Contact", json={"Name": "New", "OrgNr": "123"})
+    assert created.status_code == 403
+    # other fields, and writing the unchanged value, are fine
+    assert api.patch("Contact/1", json={"OrgNr": entity["OrgNr"], "Department": "ok"}).ok
+    assert api.get("Contact/1").json()["OrgNr"] == entity["OrgNr"]
+
+
+def test_reset_restores_full_rights(api, sim_server):
+    sim_server.rights.set_table("project", "Select")
+    sim_server.rights.set_readonly("project", "Name")
+    sim_server.reset()
+    entity = Api(sim_server).get("Project/1").json()
+    assert entity["TableRight"]["Mask"] == "FULL"
+    assert entity["FieldProperties"]["Name"]["FieldRight"]["Mask"] != "Read"
+    with pytest.raises(ValueError):
+        sim_server.rights.set_table("project", "Everything")
