@@ -41,9 +41,18 @@ def handle(sim, req, segs):
     raise NotFound(f"No endpoint {req.method} {'/'.join(rest)}")
 
 
-def _list(sim, req, kind):
+# sub-archives `{Entity}/{id}/{Name}`: archive kind and the column tying rows to the parent
+SUB_ARCHIVES = {("contact", "persons"): ("person", "contactId")}
+
+
+def _list(sim, req, kind, scope=None):
+    """An OData list; `scope` is `(column, id)` restricting it to one parent's rows."""
     params = {name: req.param(name) for name in ("$select", "$filter", "$orderby", "$top",
-                                                 "$skip")}
+                                                 "$skip", "$mode")}
+    if scope:
+        restriction = f"{scope[0]} eq {int(scope[1])}"
+        user = (params["$filter"] or "").strip()
+        params["$filter"] = f"{restriction} and ({user})" if user else restriction
     rows = query.run(kind, params, sim.store)
     return Response.json({"odata.metadata": f"{sim.api_base}Archive//$metadata",
                           "odata.nextLink": None, "value": rows})
@@ -98,6 +107,12 @@ def _entity(sim, req, kind, rest, associate_id):
                 rec = store.insert(kind, rec, associate_id)
                 return _entity_response(sim, kind, rec)
         raise HttpError(405, f"{method} is not allowed on {name}")
+    sub = SUB_ARCHIVES.get((kind, rest[-1].lower())) if len(rest) == 2 else None
+    if sub and method == "GET":
+        parent_id = _record_id(rest[0])
+        if store.record(kind, parent_id) is None:
+            raise NotFound(f"{name} with id {parent_id} not found")
+        return _list(sim, req, sub[0], (sub[1], parent_id))
     if len(rest) != 1:
         raise NotFound(f"No endpoint {name}/{'/'.join(rest)}")
     if rest[0].lower() == "default" and method == "GET":

@@ -88,8 +88,18 @@ def _index_bounds(index, column, op, values):
     return None
 
 
+def _mode(params):
+    mode = (params.get("$mode") or "Slim").strip().lower()
+    if mode not in ("slim", "wide", "full"):
+        raise bad(f"$mode must be Slim, Wide or Full, got {params.get('$mode')!r}")
+    return mode
+
+
 def run(kind, params, store):
-    """Rows of one page, as slim dicts `{"PrimaryKey", "EntityName", <columns>}`."""
+    """Rows of one page: slim dicts `{"PrimaryKey", "EntityName", <column>: display value}`,
+    or with `$mode=Full` each column as `{DisplayValue, RawValue, TooltipHint, LinkHint}` and
+    the row's `TableRight`, `StyleHint`, `LinkHint` (Wide is served like Slim)."""
+    full = _mode(params) == "full"
     selected = _select(kind, params)
     order = _order(kind, params)
     top, skip = _int(params, "$top"), _int(params, "$skip") or 0
@@ -123,7 +133,8 @@ def run(kind, params, store):
             for column, is_desc in reversed(order):
                 matched.sort(key=lambda r, c=column: _sort_key(c, r, store), reverse=is_desc)
             page = matched[skip:None if top is None else skip + top]
-        return [_row(kind, rec, selected, store) for rec in page]
+        row = _full_row if full else _row
+        return [row(kind, rec, selected, store) for rec in page]
 
 
 def _sort_key(column, rec, store):
@@ -138,4 +149,15 @@ def _row(kind, rec, selected, store):
     for column in selected:
         raw = column.get(rec, store)
         row[column.name] = column.display(raw) if column.display else raw
+    return row
+
+
+def _full_row(kind, rec, selected, store):
+    row = {"PrimaryKey": rec["id"], "EntityName": kind, "StyleHint": "",
+           "LinkHint": f"{kind}_id={rec['id']}", "TableRight": {"Mask": "FULL", "Reason": ""}}
+    for column in selected:
+        raw = column.get(rec, store)
+        display = column.display(raw) if column.display else raw
+        row[column.name] = {"DisplayValue": "" if display is None else str(display),
+                            "RawValue": raw, "TooltipHint": "", "LinkHint": ""}
     return row

@@ -159,3 +159,34 @@ def test_primary_key_order_survives_updates(api, sim):
     sim.store.soft_delete("contact", 2)
     assert _ids(api, "Contact", "contactId gt 0") == sorted(sim.store.ids("contact"))
     assert sim.store.ids("contact") == sorted(sim.store.ids("contact"))
+
+
+def test_full_mode_gives_display_and_raw_values(api, sim):
+    slim = api.rows("Contact", **{"$select": "contactId,name,category", "$top": "3"})
+    full = api.rows("Contact", **{"$select": "contactId,name,category", "$top": "3",
+                                  "$mode": "Full"})
+    assert [r["PrimaryKey"] for r in slim] == [str(r["PrimaryKey"]) for r in full]
+    for s, f in zip(slim, full, strict=True):
+        assert f["TableRight"]["Mask"] == "FULL" and {"StyleHint", "LinkHint"} <= set(f)
+        assert f["name"]["DisplayValue"] == s["name"] == f["name"]["RawValue"]
+        assert f["category"]["DisplayValue"] == s["category"]
+        category_id = sim.store.record("contact", int(s["PrimaryKey"]))["category_id"]
+        assert f["category"]["RawValue"] == category_id
+    assert api.get("Contact", params={"$mode": "Fancy"}).status_code == 400
+
+
+def test_persons_sub_archive_of_a_company(api, sim):
+    contact_id = next(c for c in sim.store.ids("contact") if sim.store.persons_of(c))
+    expected = sorted(p["id"] for p in sim.store.persons_of(contact_id))
+    rows = api.rows(f"Contact/{contact_id}/Persons", **{"$select": "personId,contactId"})
+    assert sorted(int(r["PrimaryKey"]) for r in rows) == expected
+    assert {r["contactId"] for r in rows} == {contact_id}
+    first = sim.store.record("person", expected[0])["firstname"]
+    narrowed = api.rows(f"Contact/{contact_id}/Persons",
+                        **{"$filter": "firstName eq '{}' or personId eq 0".format(
+                            first.replace("'", "''"))})
+    assert narrowed and all(r["firstName"] == first for r in narrowed)
+    assert api.get("Contact/999999/Persons").status_code == 404
+    link = api.get(f"Contact/{contact_id}").json()["_Links"]["Archive.Persons"]
+    assert api.session.get(link, timeout=5).json()["value"] == api.rows(
+        f"Contact/{contact_id}/Persons")
