@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from .exceptions import AuthenticationError, MalformedResponseError, SuperOfficeError
 from .signing import TICKET_CLAIM, decode_jwt, sign_system_token
-from .transport import Deadline, json_body
+from .transport import Deadline, json_body, redact
 
 SYSTEM_USER_PATH = "/Login/api/PartnerSystemUser/Authenticate"
 OAUTH_TOKEN_PATH = "/login/common/oauth/tokens"
@@ -243,6 +243,12 @@ def request_tokens(client, form, deadline=None):
             raise AuthenticationError(
                 "SuperOffice refused the OAuth token request; authorise the connection again.",
                 status=exc.status)
+        # the form's code / refresh token / secret may not be known to the client's redaction
+        form_secrets = [form.get(k) for k in ("client_secret", "refresh_token", "code")]
+        message = redact(exc.message, form_secrets)
+        if message != exc.message:
+            exc.message = message
+            exc.args = (message,)
         raise
     data = json_body(response, "POST", OAUTH_TOKEN_PATH)
     if not isinstance(data, dict) or not data.get("access_token"):

@@ -6,6 +6,7 @@ import pytest
 from api_helpers import make_client, oauth_auth, oauth_tokens, system_user_auth
 
 from superoffice_connector.api import SuperOfficeError, TicketAuth
+from superoffice_connector.api.auth import exchange_authorization_code
 
 
 def _secrets(sim, tokens):
@@ -60,8 +61,23 @@ def test_no_secret_in_messages_or_logs(sim, caplog):
 def test_server_echo_of_a_secret_is_redacted(sim):
     """If SuperOffice ever echoed the ticket in an error, the client would strip it."""
     ticket = "7T:echoed-ticket-value"
-    with make_client(sim, auth=TicketAuth(ticket, app_token="app-token-value")) as client:
-        assert client.transport.redact(f"bad ticket {ticket}") == "bad ticket ***"
-        with pytest.raises(SuperOfficeError) as info:
-            client.contacts.get(1)
-        assert ticket not in str(info.value)
+    sim.faults.add("status", status=401, count=1,
+                   body={"Message": f"bad ticket {ticket} with app-token-value"})
+    auth = TicketAuth(ticket, app_token="app-token-value")
+    with make_client(sim, auth=auth) as client, pytest.raises(SuperOfficeError) as info:
+        client.contacts.get(1)
+    assert "bad ticket *** with ***" in str(info.value)
+
+
+def test_token_endpoint_echo_of_the_form_is_redacted(sim):
+    code = sim.issue_oauth_code()
+    app = sim.app
+    sim.faults.add("status", path=r"/oauth/tokens", status=500, count=1,
+                   body={"Message": f"failed for code={code} secret={app.client_secret}"})
+    client = make_client(sim, auth=TicketAuth("unused-ticket"), max_retries=0)
+    with client, pytest.raises(SuperOfficeError) as info:
+        exchange_authorization_code(client, app.client_id, app.client_secret, code,
+                                    app.redirect_uri)
+    assert info.value.status == 500 and "failed for code=***" in str(info.value)
+    assert code not in str(info.value) and app.client_secret not in str(info.value)
+    assert code not in repr(info.value.args)
