@@ -16,7 +16,6 @@ import logging
 import random
 import threading
 import time
-from email.utils import parsedate_to_datetime
 
 import requests
 
@@ -34,6 +33,7 @@ from .exceptions import (
     TransportError,
     ValidationError,
 )
+from .parsing import parse_http_date
 
 _logger = logging.getLogger(__name__)
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
@@ -89,19 +89,14 @@ def redact(text, secrets):
 
 
 def parse_retry_after(value):
-    """Seconds to wait from a ``Retry-After`` header, or ``None``."""
+    """Seconds to wait from a ``Retry-After`` header (seconds or HTTP date), or ``None``."""
     if not value:
         return None
     value = value.strip()
     if value.isdigit():
         return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when is None:
-        return None
-    return max(0.0, when.timestamp() - time.time())
+    when = parse_http_date(value)
+    return None if when is None else max(0.0, when.timestamp() - time.time())
 
 
 def _sent_nothing(exc):
