@@ -29,22 +29,37 @@ def join_name(first: str | None, middle: str | None = None, last: str | None = N
 def split_name(
     full: str | None, current: Sequence[str | None] | None = None
 ) -> tuple[str, str, str]:
-    """Split a full name into ``(first, middle, last)``, keeping ``current`` parts that still fit."""
-    full = _clean(full)
+    """Split a full name into ``(first, middle, last)``, keeping ``current`` parts that still fit.
+
+    Parts are matched word by word, ignoring case, and always take their text from ``full``:
+    ``"marie de greeve"`` with current ``("Marie", "", "De Greeve")`` gives
+    ``("marie", "", "de greeve")``, so a change of case is written, not lost."""
+    words = _clean(full).split()
     if current is not None:
-        first, middle, last = (_clean(p) for p in current)
-        if join_name(first, middle, last).casefold() == full.casefold():
-            return first, middle, last
-        if last and (full == last or full.endswith(" " + last)):
-            rest = full[: len(full) - len(last)].strip()
-            if middle and rest.endswith(" " + middle):
-                return rest[: -len(middle)].strip(), middle, last
-            return rest, "", last
-        if first and full.startswith(first + " "):
-            rest = full[len(first) :].strip()
-            head, _, tail = rest.rpartition(" ")
-            return first, head, tail
-    if " " not in full:
-        return "", "", full
-    head, _, tail = full.rpartition(" ")
-    return head, "", tail
+        fitted = _fit(words, *(_clean(p).split() for p in current))
+        if fitted is not None:
+            return tuple(" ".join(part) for part in fitted)
+    return " ".join(words[:-1]), "", " ".join(words[-1:])
+
+
+def _same(words: list[str], part: list[str]) -> bool:
+    return [w.casefold() for w in words] == [w.casefold() for w in part]
+
+
+def _fit(
+    words: list[str], first: list[str], middle: list[str], last: list[str]
+) -> tuple[list[str], list[str], list[str]] | None:
+    """Word lists of the new name split where the current parts still match, or None."""
+    cut = len(words) - len(last)
+    if _same(words, first + middle + last):
+        return words[: len(first)], words[len(first) : cut], words[cut:]
+    if last and cut >= 0 and _same(words[cut:], last):
+        rest, tail = words[:cut], words[cut:]
+        split = len(rest) - len(middle)
+        if middle and split > 0 and _same(rest[split:], middle):
+            return rest[:split], rest[split:], tail
+        return rest, [], tail
+    if first and len(words) > len(first) and _same(words[: len(first)], first):
+        rest = words[len(first) :]
+        return words[: len(first)], rest[:-1], rest[-1:]
+    return None

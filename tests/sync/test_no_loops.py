@@ -25,6 +25,7 @@ FIELDS = (
     FieldMap("mobile", "Mobile", "superoffice_mobile", "Phones[Mobile]", transform="phone"),
     FieldMap("number", "Number", "ref", "Number1", direction="to_odoo"),
     FieldMap("vat", "VAT", "vat", "OrgNr", direction="to_so"),
+    FieldMap("contact", "Contact", "contact_name", "Firstname+MiddleName+Lastname"),
 )
 BY_KEY = by_key(FIELDS)
 # SuperOffice users edit every field, also those Odoo is the source of.
@@ -33,8 +34,10 @@ SO_UI = tuple(FieldMap(f.key, f.label, f.odoo_field, f.so_field, "both", f.trans
 
 _texts = st.sampled_from([None, "", "Oslo", " oslo", "Bergen", "Ski  AS", "Ski AS", "Å"])
 _phones = st.sampled_from([None, "22 11", "2211", "+47 22 11 00", "004722 1100", "+46 1"])
+_names = st.sampled_from([None, "Marie De Greeve", "marie de greeve", "Marie  Dupont",
+                          "Jan Olav Berg", "Berg"])
 _values = {"name": _texts, "city": _texts, "phone": _phones, "mobile": _phones,
-           "number": _texts, "vat": _texts}
+           "number": _texts, "vat": _texts, "contact": _names}
 _edit = st.sampled_from(sorted(_values)).flatmap(lambda k: st.tuples(st.just(k), _values[k]))
 
 
@@ -59,6 +62,7 @@ class SyncMachine(RuleBasedStateMachine):
         self.policy = policy
         self.odoo = {f.key: None for f in FIELDS}
         self.so = {"ContactId": 1, "Name": "", "OrgNr": "", "Number1": "", "Phones": [],
+                   "Firstname": "", "MiddleName": "", "Lastname": "",
                    "Address": {"Postal": {"City": ""}, "Street": {"City": "Street side"}}}
         for key, value in odoo_edits:
             self.odoo[key] = value

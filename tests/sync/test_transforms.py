@@ -184,6 +184,11 @@ def test_person_name_keeps_multi_word_last_name():
     assert patch == {"Firstname": "Jan Olav", "MiddleName": "", "Lastname": "Berg"}
 
 
+def test_person_name_change_of_case_is_written():
+    patch = to_superoffice_patch("person", {"name": "marie de greeve"}, PERSON, person())
+    assert patch == {"Firstname": "marie", "Lastname": "de greeve"}
+
+
 def test_person_company_link():
     patch = to_superoffice_patch("person", {"company": 40}, PERSON, person())
     assert patch == {"Contact": {"ContactId": 40}}
