@@ -4,7 +4,8 @@ A canonical value is JSON-serialisable: ``None``, ``str``, ``int``, ``float``, `
 of strings. Every *kind* has a normaliser (idempotent, applied to values from either side) and a
 comparison key; :func:`equal` compares two values by key so cosmetic differences are not changes:
 
-* every kind: ``None``, ``""``, white space only and empty lists are all ``None``;
+* every kind: ``None``, ``""``, white space only, empty lists and ``False`` (Odoo's empty
+  value; not for ``bool``) are all ``None``;
 * ``text``: white space runs collapsed to one space, stripped;
 * ``multiline``: line endings unified, each line's white space collapsed, runs of blank lines
   collapsed to one, stripped;
@@ -45,7 +46,10 @@ _SO_NULL_DATE = "0001-01-01"
 
 
 def _empty(value: Any) -> bool:
-    return value is None or value == "" or value == [] or (isinstance(value, str) and not value.strip())
+    """None, blank strings, empty lists, and ``False`` (Odoo's empty value of any field)."""
+    if value is None or value is False or value == []:
+        return True
+    return isinstance(value, str) and not value.strip()
 
 
 def _text(value: Any) -> str | None:
@@ -95,7 +99,7 @@ def _owner(value: Any) -> str | None:
 
 
 def _ref(value: Any) -> int | None:
-    if _empty(value) or value is False:
+    if _empty(value):
         return None
     number = int(value)
     return number or None
@@ -119,6 +123,8 @@ def _float(value: Any) -> float | None:
 
 
 def _bool(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
     if _empty(value):
         return None
     if isinstance(value, str):
@@ -131,16 +137,19 @@ def _raw(value: Any) -> Any:
 
 
 def phone_key(value: str | None) -> str | None:
-    """Digits of a phone number, ``+`` prefixed when international (``+`` or ``00``)."""
+    """Digits of a phone number, ``+`` prefixed when international (``+`` or ``00``, also
+    inside a leading parenthesis); a value without digits (``"n/a"``) compares as its text."""
     if value is None:
         return None
     text = value.strip()
     digits = _NON_DIGIT.sub("", text)
-    if text.startswith("+"):
+    if not digits:
+        return text.casefold() or None
+    if text.lstrip("( ").startswith("+"):
         return "+" + digits
     if digits.startswith("00"):
         return "+" + digits[2:]
-    return digits or None
+    return digits
 
 
 def url_key(value: str | None) -> str | None:

@@ -9,7 +9,7 @@ from superoffice_connector.sync.canonical import equal, normalize
 from superoffice_connector.sync.mapping import FieldMap
 
 
-@pytest.mark.parametrize("empty", [None, "", "   ", "\n\t", []])
+@pytest.mark.parametrize("empty", [None, "", "   ", "\n\t", [], False])
 @pytest.mark.parametrize("kind", ["text", "multiline", "email", "phone", "url", "country",
                                   "date", "list_item", "owner", "members", "raw"])
 def test_every_empty_value_is_none(kind, empty):
@@ -34,6 +34,13 @@ def test_phone_keeps_display_form_and_compares_by_digits():
     assert equal("phone", "0047 (22) 84-85-00", "+47 22848500")
     assert not equal("phone", "+47 22 84 85 00", "22 84 85 00")
     assert not equal("phone", "+47 22 84 85 00", "+47 22 84 85 01")
+    assert equal("phone", "(+47) 22 84 85 00", "+47 22848500")
+
+
+def test_phone_without_digits_compares_as_text():
+    assert not equal("phone", "n/a", "unknown")
+    assert not equal("phone", "n/a", None)
+    assert equal("phone", "N/A", "n/a")
 
 
 def test_url_trailing_slash_scheme_and_host_case_are_cosmetic():
@@ -75,6 +82,7 @@ def test_ref_zero_is_none():
 def test_bool_udef_spellings():
     assert normalize("bool", "True") is True
     assert normalize("bool", "[I:0]") is False
+    assert normalize("bool", False) is False
 
 
 def test_normalize_accepts_field_or_mapping_key():
