@@ -24,7 +24,8 @@ Every automatic choice (policy or direction) is in :attr:`MergeResult.decisions`
 ``new_base`` is the snapshot to store once both writes succeeded; a value we wrote comes back
 equal to it, so it is not seen as a change again (no ping-pong). If the process dies between the
 remote write and storing the snapshot, the next run finds both sides equal (``both_same``) and
-just moves the base.
+just moves the base; an Odoo edit made in between is only safe when the caller kept the pending
+writes and passes the base through :func:`recover_base`.
 
     >>> from .mapping import FieldMap
     >>> fields = (FieldMap("city", "City", "city", "Address.Postal.City"),)
@@ -40,7 +41,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from .canonical import KEYS, NORMALIZERS, kind_of
+from .canonical import KEYS, NORMALIZERS, equal, kind_of
 from .mapping import FieldMap
 
 POLICIES = ("manual", "odoo_wins", "superoffice_wins")
@@ -201,3 +202,30 @@ def _both_changed(
         if has_base:
             result.new_base[c.key] = b
     return None
+
+
+def recover_base(
+    base: Mapping[str, Any] | None,
+    pending: Mapping[str, Any] | None,
+    so: Mapping[str, Any],
+    fields: Iterable[FieldMap],
+) -> dict[str, Any] | None:
+    """The base after a run that died between the SuperOffice write and saving the base.
+
+    ``pending`` is the ``to_so`` of that run, stored on the link *before* the PATCH. A pending
+    value SuperOffice now holds reached it: it becomes the base of that key. Without this, an
+    Odoo edit made before the next run back to the old base value would look unchanged and be
+    overwritten by the value we wrote ourselves.
+
+        >>> from .mapping import FieldMap
+        >>> fields = (FieldMap("city", "City", "city", "Address.Postal.City"),)
+        >>> recover_base({"city": "Oslo"}, {"city": None}, {"city": None}, fields)
+        {'city': None}
+    """
+    if not pending:
+        return None if base is None else dict(base)
+    recovered = dict(base or {})
+    for f in fields:
+        if f.key in pending and equal(f, pending[f.key], so.get(f.key)):
+            recovered[f.key] = pending[f.key]
+    return recovered

@@ -1,7 +1,7 @@
 import pytest
 
 from superoffice_connector.sync.mapping import FieldMap, default_mapping
-from superoffice_connector.sync.merge import three_way
+from superoffice_connector.sync.merge import recover_base, three_way
 
 F = (
     FieldMap("city", "City", "city", "Address.Postal.City"),
@@ -140,3 +140,18 @@ def test_default_mapping_merges():
     so = {"name": "Marie De  Greeve", "email": "marie@x.no", "company": 12}
     result = three_way(odoo, odoo, so, fields)
     assert not result.changed
+
+
+def test_edit_back_to_the_old_base_after_a_crash_is_kept_with_recover_base():
+    first = merge(odoo={"city": None})
+    assert first.to_so == {"city": None}
+    # SuperOffice took the write, the base was not saved; then Odoo is set back to "Oslo"
+    odoo_now, so_now = {**BASE, "city": "Oslo"}, {**BASE, "city": None}
+    stale = three_way(BASE, odoo_now, so_now, F)
+    assert stale.to_odoo == {"city": None}  # what goes wrong without the pending record
+    base = recover_base(BASE, first.to_so, so_now, F)
+    result = three_way(base, odoo_now, so_now, F)
+    assert result.to_so == {"city": "Oslo"} and not result.to_odoo
+    # a pending write that did not reach SuperOffice leaves the base alone
+    assert recover_base(BASE, {"city": "Bergen"}, {**BASE}, F) == BASE
+    assert recover_base(None, None, so_now, F) is None

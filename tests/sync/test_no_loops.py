@@ -1,6 +1,7 @@
 """Property test: random edits on both sides, sync runs, duplicated and lost webhook deliveries and
 crashes between the remote write and the snapshot save never lose an edit, never ping-pong, and
-converge once the edits stop.
+converge once the edits stop. An edit is lost when a sync overwrites a value edited since the two
+sides last agreed without reporting an automatic choice; the test keeps that record itself.
 
 Odoo is modelled by its canonical values, SuperOffice by its entity JSON behind the real
 transforms, with a server that stores phones in its own format (an echo that differs cosmetically).
@@ -15,7 +16,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from superoffice_connector.sync.canonical import equal
 from superoffice_connector.sync.compare import apply_choices, connect_rows
 from superoffice_connector.sync.mapping import FieldMap, by_key
-from superoffice_connector.sync.merge import POLICIES, three_way
+from superoffice_connector.sync.merge import POLICIES, recover_base, three_way
 from superoffice_connector.sync.transforms import from_superoffice, to_superoffice_patch
 
 FIELDS = (
@@ -74,6 +75,10 @@ class SyncMachine(RuleBasedStateMachine):
         self.base = applied.base
         self.deliveries = 0
         self.last = None
+        self.pending = None  # the link's record of a SuperOffice write in flight
+        self.agreed = {}  # the test's own record: the value both sides last held together
+        self._agree()
+        assert set(self.agreed) == set(BY_KEY), "connect left the sides different"
 
     # --- the two systems ---------------------------------------------------------------------
 
@@ -85,30 +90,65 @@ class SyncMachine(RuleBasedStateMachine):
         for phone in self.so.get("Phones", []):
             phone["Value"] = _server_format(phone["Value"])
 
+    def _agree(self):
+        so = self._so_values()
+        for f in FIELDS:
+            if equal(f, self.odoo[f.key], so[f.key]):
+                self.agreed[f.key] = so[f.key]
+
     def _sync(self, crash=False):
-        odoo, so, base = dict(self.odoo), self._so_values(), self.base
+        odoo, so = dict(self.odoo), self._so_values()
+        base = recover_base(self.base, self.pending, so, FIELDS)
         result = three_way(base, odoo, so, FIELDS, self.policy)
         decided = {d.key for d in result.decisions}
         for writes, before in ((result.to_odoo, odoo), (result.to_so, so)):
-            for key in writes:
+            for key, value in writes.items():
+                f = BY_KEY[key]
                 # never overwrite an edit silently: the side written still had the base value
-                assert key in decided or equal(BY_KEY[key], before[key], base[key]), key
+                assert key in decided or equal(f, before[key], base[key]), key
+                # ... and the base is right: the side was not edited since the two last agreed
+                edited = not equal(f, before[key], self.agreed[key])
+                assert key in decided or not edited or equal(f, value, before[key]), (
+                    f"edit of {key} lost")
         for key in result.to_odoo:
             assert BY_KEY[key].writes_odoo
         for key in result.to_so:
             assert BY_KEY[key].writes_so
+        self._check_choices(result, odoo, so, base)
         if result.to_so:
+            self.pending = dict(result.to_so)  # committed before the PATCH
             self._so_write(to_superoffice_patch("company", result.to_so, FIELDS, self.so))
         if crash:  # the Odoo transaction (Odoo writes + new base) is rolled back
+            self._agree()
             return None
         self.odoo.update(result.to_odoo)
-        self.base = result.new_base
+        self.base, self.pending = result.new_base, None
+        self._agree()
         self.last = result
         again = three_way(self.base, self.odoo, self._so_values(), FIELDS, self.policy)
         assert not again.changed, "ping-pong"
         assert not again.decisions
+        # the base moved with every write: nothing left to settle but the open conflicts
+        assert set(again.status.values()) <= {"unchanged", "conflict"}, again.status
         assert {c.key for c in again.conflicts} == {c.key for c in result.conflicts}
         return result
+
+    def _check_choices(self, result, odoo, so, base):
+        """A conflict or an automatic choice only where the two sides really differ, each
+        choice allowed by the policy or the field's direction, and only over real edits."""
+        for c in result.conflicts:
+            assert not equal(BY_KEY[c.key], c.odoo, c.so), c
+        for d in result.decisions:
+            f, has_base = BY_KEY[d.key], base is not None and d.key in base
+            assert not equal(f, odoo[d.key], so[d.key]), d
+            if d.status == "source_wins":
+                overwritten = so if f.direction == "to_so" else odoo
+                assert f.direction in ("to_so", "to_odoo"), d
+                assert not has_base or not equal(f, overwritten[d.key], base[d.key]), d
+            else:
+                assert d.status == self.policy, d
+                assert not has_base or not (equal(f, odoo[d.key], base[d.key])
+                                            or equal(f, so[d.key], base[d.key])), d
 
     # --- rules -------------------------------------------------------------------------------
 
