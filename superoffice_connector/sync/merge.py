@@ -153,20 +153,21 @@ def three_way(
         if odoo_changed and so_changed:
             _both_changed(result, c, policy, b, o, s, has_base)
         elif odoo_changed:
-            if c.writes_so:
-                _write(result, c, "odoo_changed", o, to_so=True)
-            elif c.writes_odoo:
-                _source_wins(result, c, s, to_so=False)
-            else:
-                status[key] = "ignored"
+            _one_side_changed(result, c, o, s, to_so=True)
         else:
-            if c.writes_odoo:
-                _write(result, c, "so_changed", s, to_so=False)
-            elif c.writes_so:
-                _source_wins(result, c, o, to_so=True)
-            else:
-                status[key] = "ignored"
+            _one_side_changed(result, c, s, o, to_so=False)
     return result
+
+
+def _one_side_changed(result: MergeResult, c: _Compiled, new: Any, other: Any, to_so: bool) -> None:
+    """``new`` flows to the other side (``to_so``: from Odoo to SuperOffice) unless the field's
+    direction forbids it: then the other side's value goes back over the edit."""
+    if c.writes_so if to_so else c.writes_odoo:
+        _write(result, c, "odoo_changed" if to_so else "so_changed", new, to_so)
+    elif c.writes_odoo if to_so else c.writes_so:
+        _source_wins(result, c, other, to_so=not to_so)
+    else:
+        result.status[c.key] = "ignored"
 
 
 def _write(result: MergeResult, c: _Compiled, status: str, value: Any, to_so: bool) -> None:
