@@ -305,10 +305,10 @@ def _write_elements(array: list, edits: list[tuple[str, str | None]]) -> list[di
     inserts_front, appends = [], []
     for selector, value, index in targets:
         if index is None and value is not None:
-            if selector.isdigit() or selector.startswith("!"):
+            if selector == "0" or selector.startswith("!"):
                 inserts_front.append({"Value": value, "Description": ""})
-            else:
-                appends.append({"Value": value, "Description": selector})
+            else:  # "Phones[1]" goes after the entries there are, "Phones[Mobile]" is described
+                appends.append({"Value": value, "Description": "" if selector.isdigit() else selector})
     kept = [e for i, e in enumerate(elements) if i not in removed]
     return inserts_front + kept + appends
 

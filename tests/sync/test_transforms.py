@@ -127,6 +127,14 @@ def test_patch_removes_and_adds_phone_entries():
                                {"Value": "915", "Description": "Mobile"}]
 
 
+def test_second_entry_is_appended_after_the_first():
+    fields = (FieldMap("email2", "E-mail 2", "x_email2", "Emails[1]", transform="email"),)
+    current = {"Emails": [{"Value": "a@b.no", "Description": ""}]}
+    patch = to_superoffice_patch("company", {"email2": "c@d.no"}, fields, current)
+    assert [e["Value"] for e in patch["Emails"]] == ["a@b.no", "c@d.no"]
+    assert from_superoffice("company", patch, fields) == {"email2": "c@d.no"}
+
+
 def test_written_phones_read_back_equal():
     data = company()
     changes = {"phone": "+47 11 11 11 11", "mobile": "+47 99 99 99 99", "email": "a@b.no",
