@@ -111,6 +111,13 @@ def test_patch_address_only_changed_parts():
     assert patch == {"Address": {"Postal": {"Address2": "", "Zipcode": "0150"}}}
 
 
+def test_street_address_when_mapped():
+    fields = (FieldMap("visit_city", "Visiting city", "x_city", "Address.Street.City"),)
+    assert from_superoffice("company", company(), fields) == {"visit_city": "Ski"}
+    patch = to_superoffice_patch("company", {"visit_city": "Ås"}, fields, company())
+    assert patch == {"Address": {"Street": {"City": "Ås"}}}
+
+
 def test_patch_phone_keeps_unmanaged_entries():
     patch = to_superoffice_patch("company", {"phone": "+47 22 00 00 00"}, COMPANY, company())
     assert [p["Value"] for p in patch["Phones"]] == ["+47 22 00 00 00", "+47 900 11 222",
