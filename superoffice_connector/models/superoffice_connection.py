@@ -253,8 +253,11 @@ class SuperofficeConnection(models.Model):
         Cached per database, connection and configuration: the key holds a digest of every field
         the client is built from, so any edit of credentials or options (even inside the same
         transaction, where ``write_date`` does not move) builds a new client on next use.
-        Raises ``ValueError`` when the configuration is incomplete."""
+        Raises ``ValueError`` when the configuration is incomplete, ``AccessError`` when the
+        current user may not read the connection (the credentials are read with sudo below, so
+        another company's connection must not be usable through a wizard pointing at it)."""
         self.ensure_one()
+        self.check_access("read")
         sudo = self.sudo()
         digest = hashlib.sha256(
             repr([sudo[name] for name in CLIENT_FIELDS]).encode()

@@ -127,6 +127,7 @@ class SuperofficeLink(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         links = super().create(vals_list)
+        links._check_record_editable()
         for link in links:
             link._post_on_record(
                 self.env._(
@@ -138,14 +139,18 @@ class SuperofficeLink(models.Model):
         return links
 
     def write(self, vals):
+        self._check_record_editable()
         before = {link.id: link.state for link in self} if "state" in vals else {}
         result = super().write(vals)
+        if {"partner_id", "project_id"} & set(vals):
+            self._check_record_editable()
         if before:
             for link in self:
                 link._post_state_change(before[link.id])
         return result
 
     def unlink(self):
+        self._check_record_editable()
         for link in self:
             link._post_on_record(
                 self.env._(
@@ -185,6 +190,18 @@ class SuperofficeLink(models.Model):
         """The linked ``res.partner`` or ``project.project``."""
         self.ensure_one()
         return self.project_id if self.entity_type == "project" else self.partner_id
+
+    def _check_record_editable(self):
+        """A SuperOffice user links, changes and removes only links of records they may edit.
+
+        The link model's access rights are those of every SuperOffice user; which links one of
+        them may touch follows the partner or project (the synchronization runs as superuser)."""
+        if self.env.su:
+            return
+        links = self.sudo()
+        for records in (links.partner_id, links.project_id):
+            if records:
+                records.with_env(self.env).check_access("write")
 
     def _entity_label(self):
         return dict(self._fields["entity_type"]._description_selection(self.env)).get(

@@ -3,7 +3,14 @@ from odoo.tests import tagged
 from odoo.tools import file_open
 
 from ..models.superoffice_connection import CREDENTIAL_FIELDS
-from .common import ADMIN_GROUP, SuperOfficeCase
+from .common import ADMIN_GROUP, USER_GROUP, SuperOfficeCase
+
+# Models holding per-connection data, each with the values of one record of the connection.
+PER_CONNECTION_RECORDS = {
+    "superoffice.sync.run": {"kind": "pull"},
+    "superoffice.sync.event": {"event": "contact.changed", "so_id": 1},
+    "superoffice.sync.cursor": {"entity_type": "company"},
+}
 
 
 @tagged("post_install", "-at_install")
@@ -12,10 +19,12 @@ class TestSecurity(SuperOfficeCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.plain_user = cls.make_user("so_plain", groups=())
-        cls.so_user = cls.make_user("so_user")
+        # may edit contacts (Contacts > Creation), not projects
+        cls.so_user = cls.make_user("so_user", groups=(USER_GROUP, "base.group_partner_manager"))
         cls.so_admin = cls.make_user("so_admin", groups=(ADMIN_GROUP,))
         cls.company_b = cls.env["res.company"].create({"name": "Company B"})
         cls.user_b = cls.make_user("so_user_b", company=cls.company_b)
+        cls.admin_b = cls.make_user("so_admin_b", groups=(ADMIN_GROUP,), company=cls.company_b)
 
     def test_plain_user_cannot_read_or_create_connections(self):
         Connection = self.env["superoffice.connection"].with_user(self.plain_user)
@@ -36,6 +45,18 @@ class TestSecurity(SuperOfficeCase):
                 connection.read([name])
             with self.assertRaises(AccessError):
                 connection.search_read([], [name])
+
+    def test_credentials_not_in_web_read_onchange_fields_get_or_export(self):
+        exporter = self.make_user("so_exporter", groups=(USER_GROUP, "base.group_allow_export"))
+        connection = self.connection.with_user(exporter)
+        self.assertFalse(set(CREDENTIAL_FIELDS) & set(connection.fields_get()))
+        with self.assertRaises(AccessError):
+            connection.web_read({"name": {}, "client_secret": {}})
+        with self.assertRaises(AccessError):
+            connection.onchange({}, [], {"name": {}, "private_key": {}})
+        with self.assertRaises(AccessError):
+            connection.export_data(["name", "system_token"])
+        self.assertEqual(connection.export_data(["name"])["datas"], [["SuperOffice test"]])
 
     def test_superoffice_user_cannot_create_or_change_connections(self):
         with self.assertRaises(AccessError):
@@ -64,6 +85,19 @@ class TestSecurity(SuperOfficeCase):
         with self.assertRaises(AccessError):
             self.env["superoffice.link"].with_user(self.plain_user).search([])
 
+    def test_superoffice_user_cannot_link_records_they_cannot_edit(self):
+        project = self.create_project("Not mine")
+        Link = self.env["superoffice.link"].with_user(self.so_user)
+        with self.assertRaises(AccessError):
+            Link.create({"connection_id": self.connection.id, "entity_type": "project",
+                         "so_id": 3, "project_id": project.id})
+        link = self.link_project(project, 3)
+        with self.assertRaises(AccessError):
+            link.with_user(self.so_user).write({"state": "needs_sync"})
+        with self.assertRaises(AccessError):
+            link.with_user(self.so_user).unlink()
+        self.assertTrue(link.exists())
+
     def test_plain_user_does_not_get_superoffice_fields_of_partners(self):
         partner = self.create_company_partner("Hidden AS")
         self.link_partner(partner, 4)
@@ -86,6 +120,26 @@ class TestSecurity(SuperOfficeCase):
         self.assertEqual(Connection.search([]), connection_b)
         self.assertNotIn(connection_b, self.env["superoffice.connection"].with_user(
             self.so_user).search([]))
+
+    def test_other_company_admin_sees_no_runs_events_or_watermarks(self):
+        for model, values in PER_CONNECTION_RECORDS.items():
+            record = self.env[model].create({"connection_id": self.connection.id, **values})
+            Model = self.env[model].with_user(self.admin_b)
+            self.assertFalse(Model.search([]), model)
+            with self.assertRaises(AccessError):
+                record.with_user(self.admin_b).read(["connection_id"])
+            self.assertIn(record, self.env[model].with_user(self.so_admin).search([]), model)
+
+    def test_other_company_connection_unusable_through_a_wizard(self):
+        partner = self.create_company_partner("B customer", company_id=self.company_b.id)
+        Wizard = self.env["superoffice.connect.wizard"].with_user(self.user_b).with_company(
+            self.company_b
+        )
+        with self.assertRaises(AccessError):
+            Wizard.create({"connection_id": self.connection.id, "res_model": "res.partner",
+                           "res_id": partner.id, "search_text": "a"})
+        with self.assertRaises(AccessError):
+            self.connection.with_user(self.user_b)._get_client()
 
     def test_partner_state_ignores_links_of_other_companies(self):
         partner = self.create_company_partner("Shared AS")
