@@ -11,23 +11,17 @@ The Odoo side of SuperOffice's own "Connect to ERP" dialog::
 
 The same resolve step resolves sync conflicts: opened with ``link_id`` it applies the choices to
 the existing link instead of creating one (``_open_for(record, link)``).
-"""
 
-import time
+The steps live in three files: this one (opening, the blocked step of a contact person, the
+resolve step and Connect), ``superoffice_connect_wizard_search`` (the search step and its hit
+list) and ``superoffice_connect_wizard_persons`` (the contact persons of a linked company).
+"""
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
-from ..api.query import F, Query, all_of
-from ..sync import compare, countries
-from . import superoffice_search as so_search
-from .superoffice_connect_lines import REASONS
+from ..sync import compare
 from .superoffice_wizard_mixin import ACTOR_TYPES
-
-HIT_KEYS = ("department", "vat", "ref", "city", "country", "phone", "email", "function",
-            "company", "number", "status", "type")
-# canonical key -> hit field (when they differ)
-HIT_FIELD = {"company": "company_name", "type": "project_type"}
 
 
 class SuperofficeConnectWizard(models.TransientModel):
@@ -45,103 +39,11 @@ class SuperofficeConnectWizard(models.TransientModel):
     blocked_message = fields.Char(readonly=True)
     link_id = fields.Many2one("superoffice.link", string="Link to resolve", ondelete="cascade")
 
-    # search step
-    search_text = fields.Char(string="Search")
-    advanced = fields.Boolean(string="Advanced search")
-    adv_name = fields.Char(string="Name")
-    adv_department = fields.Char(string="Department")
-    adv_orgnr = fields.Char(string="Org. number")
-    adv_city = fields.Char(string="City")
-    adv_country_id = fields.Many2one("res.country", string="Country")
-    adv_email = fields.Char(string="E-mail")
-    adv_phone = fields.Char(string="Phone")
-    adv_updated_since = fields.Datetime(string="Updated since")
-    search_mode = fields.Selection(
-        [("likely", "Likely matches"), ("quick", "Quick"), ("advanced", "Advanced")],
-        readonly=True,
-    )
-    searched = fields.Boolean(readonly=True)
-    page = fields.Integer(default=0, readonly=True)
-    page_size = fields.Integer(default=20)
-    has_next = fields.Boolean(readonly=True)
-    total_count = fields.Integer(readonly=True)
-    total_known = fields.Boolean(readonly=True)
-    page_info = fields.Char(compute="_compute_page_info")
-    so_seconds = fields.Float(
-        string="Time waiting for SuperOffice (s)", readonly=True,
-        help="Of the last search: time spent in SuperOffice calls.",
-    )
-    hit_ids = fields.One2many(
-        "superoffice.connect.wizard.hit", "wizard_id", string="Hits",
-        domain=[("is_person_option", "=", False)],
-    )
-    no_hit = fields.Boolean(compute="_compute_no_hit")
-    create_blocked_reason = fields.Char(compute="_compute_create_blocked_reason")
-    show_department = fields.Boolean(compute="_compute_show_columns")
-    show_vat = fields.Boolean(compute="_compute_show_columns")
-    show_ref = fields.Boolean(compute="_compute_show_columns")
-    show_city = fields.Boolean(compute="_compute_show_columns")
-    show_country = fields.Boolean(compute="_compute_show_columns")
-    show_phone = fields.Boolean(compute="_compute_show_columns")
-    show_email = fields.Boolean(compute="_compute_show_columns")
-    show_function = fields.Boolean(compute="_compute_show_columns")
-    show_company = fields.Boolean(compute="_compute_show_columns")
-    show_number = fields.Boolean(compute="_compute_show_columns")
-    show_status = fields.Boolean(compute="_compute_show_columns")
-    show_type = fields.Boolean(compute="_compute_show_columns")
-
     # resolve step
     so_id = fields.Integer(string="SuperOffice ID", readonly=True)
     so_name = fields.Char(string="SuperOffice record", readonly=True)
     line_ids = fields.One2many("superoffice.connect.wizard.line", "wizard_id", string="Fields")
     differing_count = fields.Integer(compute="_compute_differing_count")
-
-    # persons step
-    person_hit_ids = fields.One2many(
-        "superoffice.connect.wizard.hit", "wizard_id", domain=[("is_person_option", "=", True)],
-    )
-    person_line_ids = fields.One2many(
-        "superoffice.connect.wizard.person", "wizard_id", string="Persons"
-    )
-
-    @api.depends("page", "page_size", "has_next", "total_count", "total_known", "hit_ids")
-    def _compute_page_info(self):
-        for wizard in self:
-            if not wizard.searched or wizard.search_mode == "likely" or not wizard.hit_ids:
-                wizard.page_info = False
-                continue
-            first = wizard.page * wizard.page_size + 1
-            last = wizard.page * wizard.page_size + len(wizard.hit_ids)
-            if wizard.total_known:
-                wizard.page_info = self.env._(
-                    "%(first)s-%(last)s of %(total)s", first=first, last=last,
-                    total=wizard.total_count,
-                )
-            else:
-                wizard.page_info = self.env._(
-                    "%(first)s-%(last)s of more", first=first, last=last
-                )
-
-    @api.depends("searched", "hit_ids", "step")
-    def _compute_no_hit(self):
-        for wizard in self:
-            wizard.no_hit = wizard.step == "search" and wizard.searched and not wizard.hit_ids
-
-    @api.depends("connection_id", "res_model", "res_id")
-    def _compute_create_blocked_reason(self):
-        for wizard in self:
-            wizard.create_blocked_reason = (
-                wizard._create_blocked_reason() if wizard.connection_id else False
-            )
-
-    @api.depends("connection_id", "entity_type")
-    def _compute_show_columns(self):
-        for wizard in self:
-            keys = set()
-            if wizard.connection_id:
-                keys = {f.key for f in wizard._fmaps() if f.show_in_search}
-            for key in HIT_KEYS:
-                wizard[f"show_{key}"] = key in keys
 
     @api.depends("line_ids.is_equal")
     def _compute_differing_count(self):
@@ -232,172 +134,6 @@ class SuperofficeConnectWizard(models.TransientModel):
             )
         return {"step": "blocked", "blocked_message": message}
 
-    # ------------------------------------------------------------------ search step
-
-    def action_search(self):
-        """Quick search (text) or, with Advanced search ticked, the combined criteria."""
-        self.ensure_one()
-        self.page = 0
-        if self.advanced:
-            self.search_mode = "advanced"
-        else:
-            self.search_mode = "quick"
-        self._search_page()
-        return self._reopen()
-
-    def action_next_page(self):
-        self.ensure_one()
-        if self.has_next:
-            self.page += 1
-            self._search_page()
-        return self._reopen()
-
-    def action_previous_page(self):
-        self.ensure_one()
-        if self.page > 0:
-            self.page -= 1
-            self._search_page()
-        return self._reopen()
-
-    def action_back_to_search(self):
-        self.ensure_one()
-        self.write({"step": "search", "so_id": 0, "so_name": False,
-                    "line_ids": [Command.clear()]})
-        return self._reopen()
-
-    def _criteria(self):
-        return {
-            "name": self.adv_name,
-            "department": self.adv_department,
-            "vat": self.adv_orgnr,
-            "city": self.adv_city,
-            "country_id": countries.country_id(self.adv_country_id.code)
-            if self.adv_country_id else None,
-            "email": self.adv_email,
-            "phone": self.adv_phone,
-            "updated": self.adv_updated_since,
-        }
-
-    def _filter(self):
-        if self.search_mode == "advanced":
-            expression = so_search.advanced_filter(self.entity_type, self._criteria())
-        else:
-            expression = so_search.quick_filter(self.entity_type, self.search_text)
-        if self.entity_type == "person" and self.parent_so_id:
-            expression = all_of(F("contactId").eq(self.parent_so_id), expression)
-        return expression
-
-    def _select(self):
-        keys = [key for key in HIT_KEYS if self[f"show_{key}"]]
-        return so_search.select_columns(self.entity_type, ["email", "vat", *keys])
-
-    def _timed_search(self, query, timing):
-        """``client.search`` of one query; adds the seconds spent waiting to ``timing``."""
-        client = self._client()
-        started = time.perf_counter()
-        try:
-            return self._so_call(client.search, self._kind(), query)
-        finally:
-            timing.append(time.perf_counter() - started)
-
-    def _search_page(self):
-        """One page of the current search, ranked; asks for one row more to know if more follow."""
-        timing = []
-        cols = so_search.columns(self.entity_type)
-        query = (Query().select(*self._select()).order_by(cols["id"])
-                 .top(self.page_size + 1).skip(self.page * self.page_size))
-        expression = self._filter()
-        if expression is not None:
-            query = query.filter(expression)
-        rows = self._timed_search(query, timing)
-        has_next = len(rows) > self.page_size
-        rows = rows[: self.page_size]
-        values = {"has_next": has_next, "searched": True}
-        if not has_next:
-            values.update(total_known=True, total_count=self.page * self.page_size + len(rows))
-        elif self.page == 0:
-            values.update(total_known=False, total_count=0)
-        values["hit_ids"] = self._hit_commands(rows)
-        values["so_seconds"] = sum(timing)
-        self.write(values)
-
-    def _likely_values(self):
-        """The opening list: likely matches of the record (same VAT, e-mail domain, name)."""
-        timing = []
-        cols = so_search.columns(self.entity_type)
-        odoo_values = self._odoo_search_values()
-        rows, seen = [], set()
-        queries = so_search.likely_filters(self.entity_type, odoo_values)
-        if self.entity_type == "person":
-            # the company's persons are few: list them all, best first
-            queries = [("company", None)]
-        for _reason, expression in queries:
-            query = Query().select(*self._select()).order_by(cols["id"]).top(self.page_size)
-            expression = all_of(
-                F("contactId").eq(self.parent_so_id) if self.parent_so_id else None, expression
-            )
-            if expression is not None:
-                query = query.filter(expression)
-            for row in self._timed_search(query, timing):
-                if row.id not in seen:
-                    seen.add(row.id)
-                    rows.append(row)
-        return {
-            "search_mode": "likely", "searched": True, "has_next": False, "page": 0,
-            "search_text": odoo_values.get("name") or False,
-            "hit_ids": self._hit_commands(rows), "so_seconds": sum(timing),
-        }
-
-    def _odoo_search_values(self):
-        record = self._record()
-        if not record:
-            return {}
-        wanted = [f for f in self._fmaps() if f.key in ("name", "vat", "email")]
-        return record._superoffice_values(tuple(wanted))
-
-    def _hit_values(self, row):
-        cols = so_search.columns(self.entity_type)
-        values = {"so_id": row.id}
-        for key, column in cols.items():
-            if key in ("id", "updated", "country_id"):
-                continue
-            value = row.get(column)
-            if key == "company":
-                values["company_so_id"] = int(value or 0) if str(value or "").isdigit() else 0
-                continue
-            field = HIT_FIELD.get(key, key)
-            if field in self.env["superoffice.connect.wizard.hit"]._fields:
-                values[field] = value if value not in (None, "") else False
-        return values
-
-    def _hit_commands(self, rows):
-        """Commands replacing the hit list by ``rows``, best first, linked ones marked."""
-        hits = [self._hit_values(row) for row in rows]
-        ranked = so_search.rank(hits, self._odoo_search_values())
-        linked = self._linked_so_ids([hit["so_id"] for hit in hits])
-        commands = [Command.unlink(hit.id) for hit in self.hit_ids]
-        for sequence, (hit, points, reasons) in enumerate(ranked):
-            link = linked.get(hit["so_id"])
-            commands.append(Command.create({
-                **hit,
-                "sequence": sequence,
-                "score": points,
-                "match_reason": ", ".join(self.env._(REASONS[r]) for r in reasons) or False,
-                "linked_elsewhere": bool(link),
-                "linked_record": link._odoo_record().display_name if link else False,
-            }))
-        return commands
-
-    def action_create_in_superoffice(self):
-        """From "Can't find a match": open Create in SuperOffice for the same record."""
-        self.ensure_one()
-        reason = self._create_blocked_reason()
-        if reason:
-            raise UserError(reason)
-        return self.env["superoffice.create.wizard"]._open_for(
-            self._record(), actor_type=self.actor_type
-        )
-
     def action_connect_parent(self):
         """From the blocked step of a contact person: connect its company first."""
         self.ensure_one()
@@ -411,6 +147,13 @@ class SuperofficeConnectWizard(models.TransientModel):
         )
 
     # ------------------------------------------------------------------ resolve step
+
+    def action_back_to_search(self):
+        """From the resolve step: back to the hit list, the rows are dropped."""
+        self.ensure_one()
+        self.write({"step": "search", "so_id": 0, "so_name": False,
+                    "line_ids": [Command.clear()]})
+        return self._reopen()
 
     def _pick(self, hit):
         if hit.linked_elsewhere:
@@ -518,88 +261,3 @@ class SuperofficeConnectWizard(models.TransientModel):
                 so=len(applied.to_so),
             )
         record.message_post(body=body)
-
-    # ------------------------------------------------------------------ persons step
-
-    def _prepare_persons(self):
-        """After a company is linked: pair its Odoo contacts with the SuperOffice persons."""
-        record = self._record()
-        children = record.child_ids.filtered(
-            lambda p: not p.is_company and p.type == "contact" and not self._link_of(p)
-        )
-        if not children:
-            return False
-        query = (Query().select(*so_search.select_columns("person", ["email", "function"]))
-                 .filter(F("contactId").eq(self.so_id)).order_by("personId").top(200))
-        rows = self._so_call(self._client().search, "person", query)
-        linked = self._linked_so_ids([row.id for row in rows], "person")
-        rows = [row for row in rows if row.id not in linked]
-        if not rows:
-            return False
-        cols = so_search.columns("person")
-        options = self.env["superoffice.connect.wizard.hit"]
-        for row in rows:
-            options |= options.create({
-                "wizard_id": self.id, "is_person_option": True, "so_id": row.id,
-                "name": row.get(cols["name"]), "email": row.get(cols["email"]) or False,
-                "function": row.get(cols["function"]) or False,
-            })
-        prefer = "odoo" if self.connection_id.conflict_policy == "odoo_wins" else "superoffice"
-        lines = []
-        for child in children:
-            match = self._best_person(child, options)
-            lines.append(Command.create({
-                "partner_id": child.id, "hit_id": match.id if match else False,
-                "to_link": bool(match), "prefer": prefer,
-            }))
-        self.write({"step": "persons", "person_line_ids": lines})
-        return True
-
-    def _best_person(self, partner, options):
-        email = (partner.email or "").strip().lower()
-        for option in options:
-            if email and (option.email or "").strip().lower() == email:
-                return option
-        best = max(options, key=lambda o: so_search.similarity(partner.name, o.name))
-        return best if so_search.similarity(partner.name, best.name) >= 0.8 else None
-
-    def action_link_persons(self):
-        """Link the ticked contact persons; where values differ the chosen side is kept."""
-        self.ensure_one()
-        record = self._record()
-        lines = self.person_line_ids.filtered(lambda line: line.to_link and line.hit_id)
-        if len({line.hit_id.id for line in lines}) < len(lines):
-            raise UserError(self.env._("Each SuperOffice person can be linked only once."))
-        service = self._service("person")
-        fields_ = self._fmaps("person")
-        patches = []
-        for line in lines:
-            partner = line.partner_id
-            entity = self._so_call(service.get, line.hit_id.so_id)
-            rows = compare.connect_rows(
-                partner._superoffice_values(fields_), self._so_values(entity, "person"), fields_,
-                self.connection_id.conflict_policy,
-            )
-            choices = {row.key: line.prefer for row in rows
-                       if not row.equal and row.direction == "both"}
-            applied = compare.apply_choices(rows, choices)
-            if applied.to_so:
-                patch, skipped = self._so_patch(applied.to_so, entity.raw, "person")
-                for key, _message in skipped:
-                    applied.base.pop(key, None)
-                self._post_skipped(partner, skipped)
-                patches.append((entity.id, patch))
-            if applied.to_odoo:
-                partner._superoffice_apply(applied.to_odoo)
-            self._create_link(partner, "person", entity.id, applied.base)
-            partner.message_post(body=self.env._(
-                "Linked to SuperOffice person %(so_id)s.", so_id=entity.id
-            ))
-        self.env.flush_all()
-        for so_id, patch in patches:
-            self._so_call(service.patch, so_id, patch)
-        return self._back_to_record(record)
-
-    def action_skip_persons(self):
-        self.ensure_one()
-        return self._back_to_record(self._record())
