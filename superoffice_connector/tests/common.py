@@ -12,18 +12,29 @@ system-user authentication. Helpers are named after the domain::
             self.assertEqual(partner.superoffice_state, "linked")
 """
 
+import json
+
 from odoo.fields import Command
-from odoo.tests import TransactionCase, new_test_user
+from odoo.tests import HttpCase, TransactionCase, new_test_user
 
 from superoffice_sim import SimServer
+
+from ..models import superoffice_connection
 
 USER_GROUP = "superoffice_connector.superoffice_connector_group_user"
 ADMIN_GROUP = "superoffice_connector.superoffice_connector_group_admin"
 TENANT = "Cust12345"
 
 
-class SuperOfficeCase(TransactionCase):
-    """TransactionCase with a running simulator and a connection to it."""
+# Client options of tests that inject faults: few retries, short timeouts, no rate limit.
+FAST_CLIENT = {
+    "max_retries": 1, "backoff_base": 0.01, "backoff_max": 0.05, "read_timeout": 2,
+    "connect_timeout": 2, "operation_budget": 8, "rate_limit": 0,
+}
+
+
+class SuperOfficeMixin:
+    """A running simulator and a connection to it, for TransactionCase and HttpCase alike."""
 
     seed_companies = 20
     sim_options = {}
@@ -49,8 +60,16 @@ class SuperOfficeCase(TransactionCase):
 
     def setUp(self):
         super().setUp()
-        if hasattr(self.sim, "reset"):
-            self.sim.reset()
+        self.sim.reset()
+        # A fresh client per test: the simulator forgot its tickets when it was reset.
+        superoffice_connection._CLIENTS.clear()
+
+    @classmethod
+    def use_fast_client(cls):
+        """Make the client fail fast, so fault-injection tests run in seconds."""
+        cls.env["ir.config_parameter"].sudo().set_param(
+            "superoffice_connector.client_options", json.dumps(FAST_CLIENT)
+        )
 
     # ------------------------------------------------------------------ connection / users
 
@@ -144,3 +163,11 @@ class SuperOfficeCase(TransactionCase):
 
     def so_create_project(self, name, **values):
         return self.sim.store.create("project", {"Name": name, **values})
+
+
+class SuperOfficeCase(SuperOfficeMixin, TransactionCase):
+    """TransactionCase with a running simulator and a connection to it."""
+
+
+class SuperOfficeHttpCase(SuperOfficeMixin, HttpCase):
+    """HttpCase (tours, the webhook endpoint) with a running simulator and a connection to it."""

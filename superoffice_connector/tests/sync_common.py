@@ -6,31 +6,15 @@ offers helpers that put a partner and a SuperOffice company in step the way the 
 leaves them.
 """
 
-import json
-
-from odoo.addons.superoffice_connector.models import superoffice_connection
-
 from .common import SuperOfficeCase
-
-FAST_CLIENT = {
-    "max_retries": 1, "backoff_base": 0.01, "backoff_max": 0.05, "read_timeout": 2,
-    "connect_timeout": 2, "operation_budget": 8, "rate_limit": 0,
-}
 
 
 class SyncCase(SuperOfficeCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["ir.config_parameter"].sudo().set_param(
-            "superoffice_connector.client_options", json.dumps(FAST_CLIENT)
-        )
+        cls.use_fast_client()
         cls.connection.write({"sync_batch_size": 50})
-
-    def setUp(self):
-        super().setUp()
-        # A fresh client per test: the simulator forgot its tickets when it was reset.
-        superoffice_connection._CLIENTS.clear()
 
     # ------------------------------------------------------------------ records in step
 

@@ -1,31 +1,16 @@
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
 
-from superoffice_sim import SimServer
-
-from .common import TENANT, USER_GROUP, SuperOfficeCase
+from .common import USER_GROUP, SuperOfficeHttpCase
 
 
 @tagged("post_install", "-at_install")
-class TestConnectTour(HttpCase):
+class TestConnectTour(SuperOfficeHttpCase):
     """Click through Connect and Create in SuperOffice in headless Chromium."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.sim = SimServer(tenant=TENANT, seed_companies=20, seed=1)
-        cls.sim.start()
-        cls.addClassCleanup(cls.sim.stop)
-        cls.connection = cls.env["superoffice.connection"].create(
-            SuperOfficeCase.connection_values(cls.sim)
-        )
         cls.env.ref("base.user_admin").write({"group_ids": [(4, cls.env.ref(USER_GROUP).id)]})
-
-    @classmethod
-    def _request_handler(cls, s, r, /, **kw):
-        timeout = kw.get("timeout")
-        if isinstance(timeout, tuple):
-            kw["timeout"] = max(t for t in timeout if t is not None)
-        return super()._request_handler(s, r, **kw)
 
     def test_connect_company(self):
         contact = self.sim.store.create("contact", {

@@ -2,45 +2,24 @@ import json
 import uuid
 
 from odoo.exceptions import UserError
-from odoo.tests import HttpCase, tagged
-
-from superoffice_sim import SimServer
+from odoo.tests import tagged
 
 from ..api.webhooks import compute_signature
-from ..models import superoffice_connection
-from .common import TENANT, SuperOfficeCase
-from .sync_common import FAST_CLIENT
+from .common import TENANT, SuperOfficeHttpCase
 
 SECRET = "webhook-secret-for-tests"
 
 
 @tagged("post_install", "-at_install")
-class TestWebhook(HttpCase):
+class TestWebhook(SuperOfficeHttpCase):
+    seed_companies = 3
+    sim_options = {"webhook_retry_delays": (0.1, 0.2)}
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.sim = SimServer(tenant=TENANT, seed_companies=3, seed=1,
-                            webhook_retry_delays=(0.1, 0.2))
-        cls.sim.start()
-        cls.addClassCleanup(cls.sim.stop)
-        cls.env["ir.config_parameter"].sudo().set_param(
-            "superoffice_connector.client_options", json.dumps(FAST_CLIENT)
-        )
-        cls.connection = SuperOfficeCase.create_connection(cls.env, cls.sim)
+        cls.use_fast_client()
         cls.connection.superoffice_associate_id = cls.sim.app.system_associate_id
-
-    @classmethod
-    def _request_handler(cls, s, r, /, **kw):
-        # The client passes (connect, read) timeouts; Odoo's test guard compares with a number.
-        timeout = kw.get("timeout")
-        if isinstance(timeout, tuple):
-            kw["timeout"] = max(t for t in timeout if t is not None)
-        return super()._request_handler(s, r, **kw)
-
-    def setUp(self):
-        super().setUp()
-        self.sim.reset()
-        superoffice_connection._CLIENTS.clear()
 
     def post(self, payload, secret=SECRET, headers=None):
         raw = json.dumps(payload).encode()
