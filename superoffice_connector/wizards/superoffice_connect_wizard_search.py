@@ -68,7 +68,8 @@ class SuperofficeConnectWizard(models.TransientModel):
     show_status = fields.Boolean(compute="_compute_show_columns")
     show_type = fields.Boolean(compute="_compute_show_columns")
 
-    @api.depends("page", "page_size", "has_next", "total_count", "total_known", "hit_ids")
+    @api.depends("searched", "search_mode", "page", "page_size", "has_next", "total_count",
+                 "total_known", "hit_ids")
     def _compute_page_info(self):
         for wizard in self:
             if not wizard.searched or wizard.search_mode == "likely" or not wizard.hit_ids:
@@ -91,7 +92,8 @@ class SuperofficeConnectWizard(models.TransientModel):
         for wizard in self:
             wizard.no_hit = wizard.step == "search" and wizard.searched and not wizard.hit_ids
 
-    @api.depends("connection_id", "res_model", "res_id")
+    @api.depends("connection_id.allow_create_superoffice", "res_model", "res_id")
+    @api.depends_context("uid")
     def _compute_create_blocked_reason(self):
         for wizard in self:
             wizard.create_blocked_reason = (

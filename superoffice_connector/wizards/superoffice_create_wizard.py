@@ -58,7 +58,8 @@ class SuperofficeCreateWizard(models.TransientModel):
     create_blocked_reason = fields.Char(compute="_compute_create_blocked_reason")
     line_ids = fields.One2many("superoffice.create.wizard.line", "wizard_id", string="Values")
 
-    @api.depends("connection_id", "res_model", "res_id")
+    @api.depends("connection_id.allow_create_superoffice", "res_model", "res_id")
+    @api.depends_context("uid")
     def _compute_create_blocked_reason(self):
         for wizard in self:
             wizard.create_blocked_reason = (

@@ -68,7 +68,7 @@ class SuperofficeImportWizard(models.TransientModel):
     duplicate_reason = fields.Char(readonly=True)
     allowed = fields.Boolean(compute="_compute_allowed")
 
-    @api.depends("connection_id")
+    @api.depends("connection_id.allow_create_odoo")
     def _compute_allowed(self):
         for wizard in self:
             wizard.allowed = bool(wizard.connection_id.allow_create_odoo)
