@@ -310,19 +310,41 @@ class SuperofficeSyncMixin(models.AbstractModel):
         self.ensure_one()
         return self.company_id or self.env.company
 
-    def _superoffice_values(self, fields, connection=None):
+    def _superoffice_values(self, fields, connection=None, ref_so_ids=None):
         """Canonical values ``{key: value}`` of one record for the FieldMaps ``fields``.
 
         ``connection`` resolves references to other linked records (a person's company, project
-        members); by default the connection of the record's link or its company's connection."""
+        members); by default the connection of the record's link or its company's connection.
+        ``ref_so_ids`` ({partner id: SuperOffice id}, see :meth:`_superoffice_values_multi`)
+        answers the references without a query."""
         self.ensure_one()
         connection = connection or self._superoffice_default_connection()
         values = {}
         for fmap in fields:
             field = self._fields.get(fmap.odoo_field) if fmap.odoo_field else None
-            raw = self._superoffice_read(fmap, field, connection) if field else None
+            raw = self._superoffice_read(fmap, field, connection, ref_so_ids) if field else None
             values[fmap.key] = canonical.normalize(fmap, raw)
         return values
+
+    def _superoffice_values_multi(self, fields, connection):
+        """:meth:`_superoffice_values` of every record of ``self``, in order, with the fields
+        read for all records at once and the SuperOffice ids of referenced companies in one
+        query (the bulk import reads back what it created)."""
+        ref_fields = [
+            fmap.odoo_field for fmap in fields
+            if canonical.kind_of(fmap) == "ref" and fmap.odoo_field in self._fields
+        ]
+        ref_so_ids = None
+        if ref_fields:
+            records = self.sudo()
+            partners = self.env["res.partner"].union(*(records.mapped(f) for f in ref_fields))
+            links = self.env["superoffice.link"].sudo().search([
+                ("connection_id", "=", connection.id),
+                ("partner_id", "in", partners.ids),
+                ("entity_type", "=", "company"),
+            ])
+            ref_so_ids = {link.partner_id.id: link.so_id for link in links}
+        return [record._superoffice_values(fields, connection, ref_so_ids) for record in self]
 
     def _superoffice_apply(self, values, fields=None, connection=None):
         """Write canonical ``values`` (``{key: value}``) to one record; returns the ORM values.
@@ -351,6 +373,67 @@ class SuperofficeSyncMixin(models.AbstractModel):
             self._superoffice_apply_members(members, connection)
         return vals
 
+    @api.model
+    def _superoffice_create(self, values_list, fields, connection, vals_list):
+        """Create one record per canonical ``values`` dict of ``values_list`` in one ORM
+        ``create`` (the bulk import); ``vals_list`` holds each record's other ORM values.
+
+        The conversions are those :meth:`_superoffice_apply` makes on a new record; the same
+        lookup (a country, an owner, a list value, a referenced company) is made once per call,
+        the companies referenced by all records in one query. Returns the records, in order."""
+        memo = self._superoffice_ref_memo(values_list, fields, connection)
+        new = self.browse()
+        create_vals, members_list = [], []
+        for values, base_vals in zip(values_list, vals_list, strict=True):
+            vals, members = dict(base_vals), None
+            for fmap in fields:
+                if fmap.key not in values or not fmap.writes_odoo:
+                    continue
+                field = self._fields.get(fmap.odoo_field)
+                if field is None:
+                    continue
+                if fmap.transform == "members":
+                    members = values[fmap.key]
+                    continue
+                value = values[fmap.key]
+                if field.type in ("many2one", "many2many"):
+                    key = (fmap.key, repr(value))
+                    if key not in memo:
+                        memo[key] = new._superoffice_convert(fmap, field, value, connection)
+                    found, value = memo[key]
+                else:
+                    found, value = new._superoffice_convert(fmap, field, value, connection)
+                if found:
+                    vals[fmap.odoo_field] = value
+            create_vals.append(vals)
+            members_list.append(members)
+        records = self.with_context(superoffice_sync=True).create(create_vals)
+        for record, members in zip(records, members_list, strict=True):
+            if members is not None:
+                record._superoffice_apply_members(members, connection)
+        return records
+
+    @api.model
+    def _superoffice_ref_memo(self, values_list, fields, connection):
+        """{(key, repr(value)): (found, partner id)} of the companies referenced by
+        ``values_list``, read in one query (see :meth:`_superoffice_convert`)."""
+        memo = {}
+        for fmap in fields:
+            field = self._fields.get(fmap.odoo_field) if fmap.odoo_field else None
+            if not field or field.type != "many2one" or canonical.kind_of(fmap) != "ref":
+                continue
+            so_ids = {values.get(fmap.key) for values in values_list} - {None, ""}
+            links = self.env["superoffice.link"].sudo().search([
+                ("connection_id", "=", connection.id),
+                ("entity_type", "=", "company"),
+                ("so_id", "in", [int(so_id) for so_id in so_ids]),
+            ]) if so_ids and connection else self.env["superoffice.link"]
+            partners = {link.so_id: link.partner_id.id for link in links}
+            for so_id in so_ids:
+                partner_id = partners.get(int(so_id))
+                memo[(fmap.key, repr(so_id))] = (True, partner_id) if partner_id else (False, None)
+        return memo
+
     # ------------------------------------------------------------------ conversions
 
     def _superoffice_default_connection(self):
@@ -361,7 +444,7 @@ class SuperofficeSyncMixin(models.AbstractModel):
             self._superoffice_company()
         )
 
-    def _superoffice_read(self, fmap, field, connection):
+    def _superoffice_read(self, fmap, field, connection, ref_so_ids=None):
         """The Odoo value of one mapped field, in a form the canonical normaliser accepts."""
         value = self.sudo()[field.name]
         kind = canonical.kind_of(fmap)
@@ -373,6 +456,8 @@ class SuperofficeSyncMixin(models.AbstractModel):
             if kind == "owner":
                 user = value[:1]
                 return (user.email or user.login) if user else None
+            if kind == "ref" and ref_so_ids is not None:
+                return ref_so_ids.get(value[:1].id)
             if kind == "ref":
                 so_ids = self._superoffice_so_ids(value[:1], connection)
                 return so_ids[0] if so_ids else None
