@@ -10,8 +10,11 @@
    pages (``primaryKey gt <last>``) of ``sync_batch_size`` rows, one commit per page.
 
 A row whose ``updatedDate`` is not newer than what the link last saw is an echo or an overlap
-repeat and is skipped without reading the record. Other rows cost one GET each; the record is
-then merged like any other sync (``_sync_entity``).
+repeat and is skipped without reading the record. Other rows cost one GET each; a linked record
+is then merged like any other sync (``_sync_entity``), in its own savepoint. The records with no
+link (the initial import) are created together at the end of their page: one savepoint, one
+batched ``create`` of the records without chatter, one of their links; only when that fails is
+the page created again record by record, so one bad record is still counted alone.
 """
 
 import logging
@@ -27,6 +30,12 @@ from .superoffice_sync_service import ENTITY_ORDER, KIND, RUN_STOPPERS, StopRun
 
 _logger = logging.getLogger(__name__)
 PULLABLE_STATES = ("linked", "needs_sync")
+# The bulk import creates records without chatter: no "created" message, no follower, no
+# tracking values and no assignment mail per record (thousands of them on a first import).
+IMPORT_CONTEXT = {
+    "tracking_disable": True, "mail_create_nolog": True, "mail_create_nosubscribe": True,
+    "mail_notrack": True, "superoffice_sync": True,
+}
 
 
 class SuperofficeSyncPull(models.AbstractModel):
@@ -136,7 +145,12 @@ class SuperofficeSyncPull(models.AbstractModel):
 
     def _pull_ids(self, connection, entity_type, so_ids, stats, hints=None):
         """Bring the SuperOffice records ``so_ids`` into Odoo; returns the ids left for later
-        because another run holds their link."""
+        because another run holds their link.
+
+        Linked records are merged one by one, each in its own savepoint. Records with no link
+        (the import) are read one by one and created together at the end of the page (see
+        :meth:`_import_entities`); when a 429 ends the run, those already read are created
+        first."""
         Link = self.env["superoffice.link"].sudo()
         links = Link.search([
             ("connection_id", "=", connection.id), ("entity_type", "=", entity_type),
@@ -154,20 +168,29 @@ class SuperofficeSyncPull(models.AbstractModel):
             self._requeue(connection, busy)
         service = connection._get_client().service(KIND[entity_type])
         hints = hints or {}
-        for so_id in so_ids:
-            link = by_id.get(so_id)
-            if link and link not in locked:
-                stats.count("skipped")  # conflict, failed, disconnected, in backoff or busy
-                continue
-            if link is None and not connection.sync_import_new:
-                stats.count("skipped")
-                continue
-            hint = self._naive(hints.get(so_id))
-            if (link and link.state == "linked" and hint and link.so_updated_at
-                    and hint <= link.so_updated_at):
-                stats.count("unchanged")
-                continue
-            self._pull_one(connection, entity_type, so_id, link, service, stats)
+        new = []
+        try:
+            for so_id in so_ids:
+                link = by_id.get(so_id)
+                if link and link not in locked:
+                    stats.count("skipped")  # conflict, failed, disconnected, in backoff or busy
+                    continue
+                if link is None and not connection.sync_import_new:
+                    stats.count("skipped")
+                    continue
+                hint = self._naive(hints.get(so_id))
+                if (link and link.state == "linked" and hint and link.so_updated_at
+                        and hint <= link.so_updated_at):
+                    stats.count("unchanged")
+                    continue
+                if link is None:
+                    new += self._read_new(connection, entity_type, so_id, service, stats)
+                    continue
+                self._pull_one(connection, entity_type, so_id, link, service, stats)
+        except StopRun:
+            self._import_entities(connection, entity_type, new, stats)
+            raise
+        self._import_entities(connection, entity_type, new, stats)
         return {link.so_id for link in busy}
 
     def _pull_one(self, connection, entity_type, so_id, link, service, stats):
@@ -177,15 +200,9 @@ class SuperofficeSyncPull(models.AbstractModel):
                 try:
                     entity = service.get(so_id)
                 except so_exc.NotFoundError:
-                    if not link:
-                        stats.count("skipped")
-                        return
                     stats.count(self._apply_deleted(connection, link))
                     return
-                if link:
-                    outcome = self._sync_entity(connection, link, entity, service)
-                else:
-                    outcome = self._import_entity(connection, entity_type, entity)
+                outcome = self._sync_entity(connection, link, entity, service)
             stats.count(outcome)
         except StopRun:
             raise
@@ -194,6 +211,25 @@ class SuperofficeSyncPull(models.AbstractModel):
                 _logger.exception("SuperOffice pull of %s failed", label)
             self._handle_record_error(connection, exc, stats, link, label)
 
+    def _read_new(self, connection, entity_type, so_id, service, stats):
+        """Read a SuperOffice record that has no link; returns ``[entity]`` to import, or
+        ``[]`` when it is gone, deleted or could not be read (counted here)."""
+        try:
+            entity = service.get(so_id)
+        except so_exc.NotFoundError:
+            stats.count("skipped")
+            return []
+        except Exception as exc:  # noqa: BLE001 - one bad record never stops the others
+            if not isinstance(exc, so_exc.SuperOfficeError):
+                _logger.exception("SuperOffice pull of %s %s failed", entity_type, so_id)
+            self._handle_record_error(connection, exc, stats, None, f"{entity_type} {so_id}")
+            return []
+        stats.streak = 0  # the service answers: the breaker counts failures in a row
+        if entity.deleted:
+            stats.count("skipped")
+            return []
+        return [entity]
+
     def _requeue(self, connection, links):
         """Links held by another run: keep their SuperOffice ids for the next pull."""
         self.env["superoffice.sync.event"].sudo().create([{
@@ -201,41 +237,77 @@ class SuperofficeSyncPull(models.AbstractModel):
             "so_id": link.so_id,
         } for link in links])
 
-    def _import_entity(self, connection, entity_type, entity):
-        """Create the Odoo record (and its link) of a SuperOffice record that has none."""
-        if entity.deleted:
-            return "skipped"
+    def _import_entities(self, connection, entity_type, entities, stats):
+        """Create the Odoo records (and links) of SuperOffice records that have none.
+
+        All of them in one savepoint and a few batched statements; when that fails, each one
+        again in its own savepoint, so one bad record is counted as failed alone and the others
+        are created."""
+        if not entities:
+            return
+        try:
+            with self.env.cr.savepoint():
+                self._create_imported(connection, entity_type, entities)
+            for _entity in entities:
+                stats.count("created")
+            return
+        except Exception as exc:  # noqa: BLE001 - retried record by record below
+            if len(entities) == 1:
+                label = f"{entity_type} {entities[0].id}"
+                if not isinstance(exc, so_exc.SuperOfficeError):
+                    _logger.exception("SuperOffice import of %s failed", label)
+                self._handle_record_error(connection, exc, stats, None, label)
+                return
+        for entity in entities:
+            self._import_entities(connection, entity_type, [entity], stats)
+
+    def _create_imported(self, connection, entity_type, entities):
+        """Create the Odoo records of ``entities`` and their links in a few batched statements.
+
+        The records are created without chatter (no creation message, no followers, no
+        tracking) and the links without the per-record "Linked to SuperOffice" note: the run in
+        the sync log counts them, the SuperOffice tab of each record shows its link."""
         fields_ = connection._mapping(entity_type)
-        so_values = transforms.from_superoffice(
-            entity_type, entity, fields_, self._lookups(connection)
+        lookups = self._lookups(connection)
+        so_values_list = [
+            transforms.from_superoffice(entity_type, entity, fields_, lookups)
+            for entity in entities
+        ]
+        if entity_type == "project":
+            model = "project.project"
+            extra = [{"company_id": connection.company_id.id} for _entity in entities]
+        else:
+            model = "res.partner"
+            extra = [{"is_company": entity_type == "company", "company_id": False}
+                     for _entity in entities]
+        for entity, so_values, vals in zip(entities, so_values_list, extra, strict=True):
+            vals["name"] = so_values.get("name") or getattr(entity, "name", "") or str(entity.id)
+        records = self.env[model].with_context(**IMPORT_CONTEXT)._superoffice_create(
+            so_values_list, fields_, connection, extra
         )
-        name = so_values.get("name") or getattr(entity, "name", "") or str(entity.id)
-        if entity_type == "project":
-            record = self.env["project.project"].with_context(superoffice_sync=True).create(
-                {"name": name, "company_id": connection.company_id.id}
-            )
-        else:
-            record = self.env["res.partner"].with_context(superoffice_sync=True).create({
-                "name": name,
-                "is_company": entity_type == "company",
-                "company_id": False,
-            })
-        record._superoffice_apply(so_values, fields_, connection)
-        written = {f.key: so_values.get(f.key) for f in fields_ if f.writes_odoo}
-        values = {
-            "connection_id": connection.id,
-            "entity_type": entity_type,
-            "so_id": entity.id,
-            "base_snapshot": self._settled_base(connection, record, fields_, so_values, written),
-            "so_updated_at": self._naive(entity.updated),
-            "last_sync_at": fields.Datetime.now(),
-            "state": "linked",
-        }
-        if entity_type == "project":
-            values["project_id"] = record.id
-        else:
-            values["partner_id"] = record.id
-            if entity_type == "company":
-                values["actor_type"] = "customer"
-        self.env["superoffice.link"].sudo().create(values)
-        return "created"
+        actual_list = records._superoffice_values_multi(fields_, connection)
+        now = fields.Datetime.now()
+        link_values = []
+        for entity, record, so_values, actual in zip(
+            entities, records, so_values_list, actual_list, strict=True
+        ):
+            written = {f.key: so_values.get(f.key) for f in fields_ if f.writes_odoo}
+            values = {
+                "connection_id": connection.id,
+                "entity_type": entity_type,
+                "so_id": entity.id,
+                "base_snapshot": self._settled(fields_, so_values, written, actual),
+                "so_updated_at": self._naive(entity.updated),
+                "last_sync_at": now,
+                "state": "linked",
+            }
+            if entity_type == "project":
+                values["project_id"] = record.id
+            else:
+                values["partner_id"] = record.id
+                if entity_type == "company":
+                    values["actor_type"] = "customer"
+            link_values.append(values)
+        self.env["superoffice.link"].sudo().with_context(superoffice_no_chatter=True).create(
+            link_values
+        )

@@ -10,7 +10,8 @@ SuperOffice values) and applies the decisions to both sides.
 Transactions. A cron run works in batches; each batch commits through
 ``ir.cron._commit_progress`` (which also reports the cron's progress), and every record is
 processed inside its own savepoint, so one bad record is rolled back alone and never stops the
-others. Links are locked with ``try_lock_for_update`` (``SELECT … FOR UPDATE SKIP LOCKED``) before
+others (the pull creates the new records of a page in one savepoint, and again one by one when
+that fails). Links are locked with ``try_lock_for_update`` (``SELECT … FOR UPDATE SKIP LOCKED``) before
 they are read: two runs (two crons, or a cron and Sync now) never handle the same link at once,
 and the second one skips it instead of waiting.
 
@@ -249,6 +250,11 @@ class SuperofficeSyncService(models.AbstractModel):
         value or a user with no Odoo match) keeps the value Odoo really has, so the next merge
         does not read the gap as an Odoo edit and clear the SuperOffice value."""
         actual = record._superoffice_values(fields_, connection)
+        return self._settled(fields_, base, written, actual)
+
+    @api.model
+    def _settled(self, fields_, base, written, actual):
+        """:meth:`_settled_base` with the values Odoo holds after the write (``actual``)."""
         by_key = {f.key: f for f in fields_}
         base = dict(base)
         for key, value in written.items():

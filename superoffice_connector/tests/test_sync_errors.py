@@ -1,4 +1,5 @@
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from ..models.superoffice_sync_service import MAX_RETRIES
 from .sync_common import SyncCase
@@ -25,6 +26,27 @@ class TestSyncErrors(SyncCase):
         self.assertTrue(bad_link.last_error)
         self.assertEqual((run.count_pushed, run.count_failed), (1, 1))
         self.assertIn(str(bad_link.so_id), run.error_log)
+
+    def test_one_record_odoo_refuses_does_not_stop_the_import(self):
+        self.connection.sync_import_new = True
+        # Odoo refuses a project that ends before it starts (CreatedDate is today).
+        bad = self.so_create_project("Back to the past", EndDate="2001-01-01T00:00:00")
+        good = self.so_create_project("Good project")
+        pull_logger = "odoo.addons.superoffice_connector.models.superoffice_sync_pull"
+        with mute_logger("odoo.sql_db", pull_logger):
+            run = self.connection._pull()
+        links = self.env["superoffice.link"].search([
+            ("connection_id", "=", self.connection.id), ("entity_type", "=", "project"),
+        ])
+        self.assertEqual(len(links), self.sim.store.count("project") - 1)
+        self.assertNotIn(bad["ProjectId"], links.mapped("so_id"))
+        self.assertIn(good["ProjectId"], links.mapped("so_id"))
+        self.assertFalse(self.env["project.project"].search([("name", "=", "Back to the past")]))
+        self.assertEqual(run.count_failed, 1)
+        self.assertEqual(run.count_created, len(
+            self.env["superoffice.link"].search([("connection_id", "=", self.connection.id)])
+        ))
+        self.assertIn(f"project {bad['ProjectId']}", run.error_log)
 
     def test_retries_end_in_failed_with_the_error_on_the_record(self):
         good_link, bad_link = self.two_dirty_companies()

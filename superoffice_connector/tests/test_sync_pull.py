@@ -45,6 +45,31 @@ class TestSyncPull(SyncCase):
         self.assertEqual(len(links.search([("connection_id", "=", self.connection.id),
                                             ("entity_type", "=", "company")])), companies)
 
+    def test_import_links_persons_to_their_companies_and_leaves_both_sides_in_step(self):
+        self.connection.sync_import_new = True
+        run = self.connection._pull()
+        self.assertEqual(run.count_failed, 0, run.error_log)
+        links = self.env["superoffice.link"].search([("connection_id", "=", self.connection.id)])
+        companies = {lk.so_id: lk.partner_id for lk in links if lk.entity_type == "company"}
+        persons = links.filtered(lambda lk: lk.entity_type == "person")
+        self.assertEqual(len(persons), self.sim.store.count("person"))
+        for link in persons:
+            contact_id = self.so_person(link.so_id)["Contact"]["ContactId"]
+            self.assertEqual(link.partner_id.parent_id, companies[contact_id])
+            self.assertEqual(link.base_snapshot["company"], contact_id)
+        self.assertEqual(set(links.mapped("state")), {"linked"})
+        # The snapshots hold what both sides hold (or what Odoo could take): reading everything
+        # again pushes nothing back, raises no conflict and leaves the snapshots as they are.
+        snapshots = {link.id: link.base_snapshot for link in links}
+        self.env["superoffice.sync.cursor"].search([
+            ("connection_id", "=", self.connection.id),
+        ]).watermark = False
+        links.so_updated_at = False
+        again = self.connection._pull()
+        self.assertEqual(again.count_failed, 0, again.error_log)
+        self.assertEqual((again.count_created, again.count_pushed, again.count_conflict), (0, 0, 0))
+        self.assertEqual({link.id: link.base_snapshot for link in links}, snapshots)
+
     def test_watermark_is_the_run_start_and_moves_after_the_feed_is_read(self):
         run = self.connection._pull()
         cursor = self.cursor()
