@@ -195,6 +195,58 @@ class TestConnectWizard(SuperOfficeCase):
         wizard.action_connect()
         self.assertEqual(person.superoffice_link_ids.so_id, mine["PersonId"])
 
+    def test_differing_row_without_choice_is_refused(self):
+        wizard = self.open_on_hit(self.partner, self.contact["ContactId"])
+        wizard.line_ids.filtered(lambda line: line.key == "city").choice = False
+        with self.assertRaises(UserError), self.env.cr.savepoint():
+            wizard.action_connect()
+        self.assertFalse(self.partner.superoffice_link_ids)
+        self.assertEqual(self.partner.city, "Tromsø")
+
+    def test_back_to_search_drops_the_compared_record(self):
+        wizard = self.open_on_hit(self.partner, self.contact["ContactId"])
+        wizard.action_back_to_search()
+        self.assertEqual((wizard.step, wizard.so_id), ("search", 0))
+        self.assertFalse(wizard.line_ids)
+        self.assertTrue(wizard.hit_ids)
+
+    def test_persons_step_skipped_links_only_the_company(self):
+        self.sim.store.create("person", {
+            "Firstname": "Kari", "Lastname": "Hansen",
+            "Contact": {"ContactId": self.contact["ContactId"]},
+        })
+        kari = self.create_person_partner("Kari Hansen", parent=self.partner)
+        wizard = self.open_on_hit(self.partner, self.contact["ContactId"])
+        wizard.action_connect()
+        self.assertEqual(wizard.step, "persons")
+        action = wizard.action_skip_persons()
+        self.assertEqual((action["res_model"], action["res_id"]), ("res.partner", self.partner.id))
+        self.assertTrue(self.partner.superoffice_link_ids)
+        self.assertFalse(kari.superoffice_link_ids)
+
+    def test_contact_without_company_is_blocked(self):
+        person = self.create_person_partner("Solo Hansen")
+        form = wizard_form(self.env, person)
+        self.assertEqual(form.step, "blocked")
+        self.assertIn("no company", form.blocked_message)
+
+    def test_blocked_contact_offers_to_connect_its_company(self):
+        person = self.create_person_partner("Per Hansen", parent=self.partner)
+        wizard = wizard_form(self.env, person).save()
+        action = wizard.action_connect_parent()
+        company_wizard = self.env[action["res_model"]].browse(action["res_id"])
+        self.assertEqual(action["res_model"], "superoffice.connect.wizard")
+        self.assertEqual(company_wizard._record(), self.partner)
+        self.assertEqual(company_wizard.step, "search")
+
+    def test_blocked_contact_offers_to_create_its_company(self):
+        person = self.create_person_partner("Per Hansen", parent=self.partner)
+        wizard = wizard_form(self.env, person).save()
+        action = wizard.action_create_parent()
+        self.assertEqual(action["res_model"], "superoffice.create.wizard")
+        self.assertEqual(self.env[action["res_model"]].browse(action["res_id"])._record(),
+                         self.partner)
+
     def test_connect_project(self):
         so_project = self.so_create_project("Harbour crane upgrade")
         project = self.create_project("Harbour crane upgrade")

@@ -206,6 +206,7 @@ class SuperofficeConnectWizard(models.TransientModel):
             raise UserError(self.env._("Choose a SuperOffice record first."))
         if not self.link_id:
             self._check_not_linked(record)
+        self._check_choices_made()
         entity, rows = self._compare(self.so_id)
         choices = {line.key: line.choice for line in self.line_ids if line.choice}
         try:
@@ -227,6 +228,15 @@ class SuperofficeConnectWizard(models.TransientModel):
         if self.entity_type == "company" and not self.link_id and self._prepare_persons():
             return self._reopen()
         return self._back_to_record(record)
+
+    def _check_choices_made(self):
+        """Every differing two-way row needs a side: no value is overwritten by default."""
+        open_rows = self.line_ids.filtered(lambda line: not line.choice_fixed and not line.choice)
+        if open_rows:
+            raise UserError(self.env._(
+                "Choose which value to keep for: %(fields)s",
+                fields=", ".join(open_rows.mapped("label")),
+            ))
 
     def _check_not_linked(self, record):
         if self._link_of(record):
