@@ -46,8 +46,19 @@ class SuperofficeLink(models.Model):
             "tag": "display_notification",
             "params": {
                 "title": self.env._("Synchronized"),
-                "message": self.env._("Result: %(outcome)s", outcome=outcome),
+                "message": self._outcome_message(outcome),
                 "type": "success" if outcome != "conflict" else "warning",
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
+
+    def _outcome_message(self, outcome):
+        """The translated sentence of a Sync now outcome (see ``_sync_link``)."""
+        messages = {
+            "updated": self.env._("Odoo was updated from SuperOffice."),
+            "pushed": self.env._("SuperOffice was updated from Odoo."),
+            "unchanged": self.env._("Both sides were already the same."),
+            "conflict": self.env._("The record changed on both sides: resolve the conflict."),
+            "deleted": self.env._("The record was deleted in SuperOffice."),
+        }
+        return messages.get(outcome) or self.env._("Synchronized.")

@@ -2,11 +2,6 @@
 
 from odoo import api, fields, models
 
-REASONS = {
-    "vat": "Same VAT / organisation number",
-    "domain": "Same e-mail domain",
-    "name": "Similar name",
-}
 DIRECTIONS = [
     ("both", "Both ways"),
     ("to_so", "Odoo → SuperOffice"),

@@ -13,7 +13,6 @@ from odoo.exceptions import UserError
 from ..api.query import F, Query, all_of
 from ..sync import countries
 from . import superoffice_search as so_search
-from .superoffice_connect_lines import REASONS
 
 HIT_KEYS = ("department", "vat", "ref", "city", "country", "phone", "email", "function",
             "company", "number", "status", "type")
@@ -253,11 +252,20 @@ class SuperofficeConnectWizard(models.TransientModel):
                 **hit,
                 "sequence": sequence,
                 "score": points,
-                "match_reason": ", ".join(self.env._(REASONS[r]) for r in reasons) or False,
+                "match_reason": self._match_reasons(reasons),
                 "linked_elsewhere": bool(link),
                 "linked_record": link._odoo_record().display_name if link else False,
             }))
         return commands
+
+    def _match_reasons(self, reasons):
+        """The translated "Likely match" text of a hit's reasons (keys of ``so_search.rank``)."""
+        labels = {
+            "vat": self.env._("Same VAT / organisation number"),
+            "domain": self.env._("Same e-mail domain"),
+            "name": self.env._("Similar name"),
+        }
+        return ", ".join(labels[reason] for reason in reasons) or False
 
     def action_create_in_superoffice(self):
         """From "Can't find a match": open Create in SuperOffice for the same record."""
