@@ -3,6 +3,7 @@ from . import superoffice_field_mapping
 from . import superoffice_connection
 from . import superoffice_link
 from . import superoffice_sync_mixin
+from . import superoffice_sync_mixin_values
 from . import res_partner
 from . import project_project
 from . import res_config_settings

@@ -1,0 +1,278 @@
+"""Canonical values to and from the ORM: the half of the sync mixin the sync engine calls.
+
+:meth:`_superoffice_values` reads a record as canonical values for the sync core,
+:meth:`_superoffice_apply` writes canonical values back (with ``superoffice_sync=True`` in the
+context, so dirty tracking ignores the write) and :meth:`_superoffice_create` creates many
+records at once; the conversions of countries, owners, list values, company references and
+project members live here too.
+"""
+
+from odoo import api, models
+from odoo.fields import Command
+from odoo.tools import html2plaintext, plaintext2html
+
+from ..sync import canonical
+
+# Tag-like models a SuperOffice list value may create a record in when none has that name.
+_CREATABLE_LIST_MODELS = {"res.partner.category", "res.partner.industry", "project.tags"}
+
+
+class SuperofficeSyncMixin(models.AbstractModel):
+    _inherit = "superoffice.sync.mixin"
+
+    # ------------------------------------------------------------------ values
+
+    def _superoffice_values(self, fields, connection=None, ref_so_ids=None):
+        """Canonical values ``{key: value}`` of one record for the FieldMaps ``fields``.
+
+        ``connection`` resolves references to other linked records (a person's company, project
+        members); by default the connection of the record's link or its company's connection.
+        ``ref_so_ids`` ({partner id: SuperOffice id}, see :meth:`_superoffice_values_multi`)
+        answers the references without a query."""
+        self.ensure_one()
+        connection = connection or self._superoffice_default_connection()
+        values = {}
+        for fmap in fields:
+            field = self._fields.get(fmap.odoo_field) if fmap.odoo_field else None
+            raw = self._superoffice_read(fmap, field, connection, ref_so_ids) if field else None
+            values[fmap.key] = canonical.normalize(fmap, raw)
+        return values
+
+    def _superoffice_values_multi(self, fields, connection):
+        """:meth:`_superoffice_values` of every record of ``self``, in order, with the fields
+        read for all records at once and the SuperOffice ids of referenced companies in one
+        query (the bulk import reads back what it created)."""
+        ref_fields = [
+            fmap.odoo_field for fmap in fields
+            if canonical.kind_of(fmap) == "ref" and fmap.odoo_field in self._fields
+        ]
+        ref_so_ids = None
+        if ref_fields:
+            records = self.sudo()
+            partners = self.env["res.partner"].union(*(records.mapped(f) for f in ref_fields))
+            links = self.env["superoffice.link"].sudo().search([
+                ("connection_id", "=", connection.id),
+                ("partner_id", "in", partners.ids),
+                ("entity_type", "=", "company"),
+            ])
+            ref_so_ids = {link.partner_id.id: link.so_id for link in links}
+        return [record._superoffice_values(fields, connection, ref_so_ids) for record in self]
+
+    def _superoffice_apply(self, values, fields=None, connection=None):
+        """Write canonical ``values`` (``{key: value}``) to one record; returns the ORM values.
+
+        Keys whose mapping does not write Odoo are ignored; a list value, user or reference that
+        has no Odoo counterpart leaves the field unchanged."""
+        self.ensure_one()
+        connection = connection or self._superoffice_default_connection()
+        fields = fields or connection._mapping(self._superoffice_entity_type())
+        vals, members = {}, None
+        for fmap in fields:
+            if fmap.key not in values or not fmap.writes_odoo:
+                continue
+            field = self._fields.get(fmap.odoo_field)
+            if field is None:
+                continue
+            if fmap.transform == "members":
+                members = values[fmap.key]
+                continue
+            found, value = self._superoffice_convert(fmap, field, values[fmap.key], connection)
+            if found:
+                vals[fmap.odoo_field] = value
+        if vals:
+            self.with_context(superoffice_sync=True).write(vals)
+        if members is not None:
+            self._superoffice_apply_members(members, connection)
+        return vals
+
+    @api.model
+    def _superoffice_create(self, values_list, fields, connection, vals_list):
+        """Create one record per canonical ``values`` dict of ``values_list`` in one ORM
+        ``create`` (the bulk import); ``vals_list`` holds each record's other ORM values.
+
+        The conversions are those :meth:`_superoffice_apply` makes on a new record; the same
+        lookup (a country, an owner, a list value, a referenced company) is made once per call,
+        the companies referenced by all records in one query. Returns the records, in order."""
+        memo = self._superoffice_ref_memo(values_list, fields, connection)
+        new = self.browse()
+        create_vals, members_list = [], []
+        for values, base_vals in zip(values_list, vals_list, strict=True):
+            vals, members = dict(base_vals), None
+            for fmap in fields:
+                if fmap.key not in values or not fmap.writes_odoo:
+                    continue
+                field = self._fields.get(fmap.odoo_field)
+                if field is None:
+                    continue
+                if fmap.transform == "members":
+                    members = values[fmap.key]
+                    continue
+                value = values[fmap.key]
+                if field.type in ("many2one", "many2many"):
+                    key = (fmap.key, repr(value))
+                    if key not in memo:
+                        memo[key] = new._superoffice_convert(fmap, field, value, connection)
+                    found, value = memo[key]
+                else:
+                    found, value = new._superoffice_convert(fmap, field, value, connection)
+                if found:
+                    vals[fmap.odoo_field] = value
+            create_vals.append(vals)
+            members_list.append(members)
+        records = self.with_context(superoffice_sync=True).create(create_vals)
+        for record, members in zip(records, members_list, strict=True):
+            if members is not None:
+                record._superoffice_apply_members(members, connection)
+        return records
+
+    @api.model
+    def _superoffice_ref_memo(self, values_list, fields, connection):
+        """{(key, repr(value)): (found, partner id)} of the companies referenced by
+        ``values_list``, read in one query (see :meth:`_superoffice_convert`)."""
+        memo = {}
+        for fmap in fields:
+            field = self._fields.get(fmap.odoo_field) if fmap.odoo_field else None
+            if not field or field.type != "many2one" or canonical.kind_of(fmap) != "ref":
+                continue
+            so_ids = {values.get(fmap.key) for values in values_list} - {None, ""}
+            links = self.env["superoffice.link"].sudo().search([
+                ("connection_id", "=", connection.id),
+                ("entity_type", "=", "company"),
+                ("so_id", "in", [int(so_id) for so_id in so_ids]),
+            ]) if so_ids and connection else self.env["superoffice.link"]
+            partners = {link.so_id: link.partner_id.id for link in links}
+            for so_id in so_ids:
+                partner_id = partners.get(int(so_id))
+                memo[(fmap.key, repr(so_id))] = (True, partner_id) if partner_id else (False, None)
+        return memo
+
+    # ------------------------------------------------------------------ conversions
+
+    def _superoffice_default_connection(self):
+        link = self.sudo().superoffice_link_ids[:1]
+        if link:
+            return link.connection_id
+        return self.env["superoffice.connection"].sudo()._default_for_company(
+            self._superoffice_company()
+        )
+
+    def _superoffice_read(self, fmap, field, connection, ref_so_ids=None):
+        """The Odoo value of one mapped field, in a form the canonical normaliser accepts."""
+        value = self.sudo()[field.name]
+        kind = canonical.kind_of(fmap)
+        if field.type == "html":
+            return html2plaintext(value) if value else None
+        if field.type in ("many2one", "many2many", "one2many"):
+            if kind == "country":
+                return value[:1].code or None
+            if kind == "owner":
+                user = value[:1]
+                return (user.email or user.login) if user else None
+            if kind == "ref" and ref_so_ids is not None:
+                return ref_so_ids.get(value[:1].id)
+            if kind == "ref":
+                so_ids = self._superoffice_so_ids(value[:1], connection)
+                return so_ids[0] if so_ids else None
+            if kind == "members":
+                return [f"{prefix}:{so_id}" for prefix, so_id in self._superoffice_members(value,
+                                                                                         connection)]
+            record = value[:1]
+            return (record.name if "name" in record._fields else record.display_name) or None
+        if field.type == "selection":
+            return value or None
+        return value if value is not False else None
+
+    def _superoffice_convert(self, fmap, field, value, connection):
+        """(found, ORM value) of a canonical value; found is False when nothing matches."""
+        kind = canonical.kind_of(fmap)
+        if field.type == "html":
+            return True, plaintext2html(value) if value else False
+        if field.type not in ("many2one", "many2many"):
+            if field.type == "boolean":
+                return True, bool(value)
+            if field.type in ("integer", "float", "monetary"):
+                return True, value or 0
+            return True, value if value is not None else False
+        comodel = self.env[field.comodel_name].sudo()
+        if value is None:
+            if field.type == "many2many":
+                return False, None
+            return True, False
+        if kind == "country":
+            record = comodel.search([("code", "=ilike", value)], limit=1)
+        elif kind == "owner":
+            record = comodel.search(
+                ["|", ("email", "=ilike", value), ("login", "=ilike", value)], limit=1
+            )
+        elif kind == "ref":
+            record = self._superoffice_partner_of(connection, "company", value)
+        else:
+            record = self._superoffice_find_by_name(comodel, value)
+        if not record:
+            return False, None
+        if field.type == "many2many":
+            current = self.sudo()[field.name]
+            return (record not in current), [Command.link(record.id)]
+        return True, record.id
+
+    def _superoffice_find_by_name(self, comodel, name):
+        domain = [(comodel._rec_name or "name", "=ilike", name)]
+        if comodel._name == "res.country.state" and "country_id" in self._fields:
+            country = self.sudo()["country_id"]
+            if country:
+                domain.append(("country_id", "=", country.id))
+        record = comodel.search(domain, limit=1)
+        if not record and comodel._name in _CREATABLE_LIST_MODELS:
+            record = comodel.create({"name": name})
+        return record
+
+    @api.model
+    def _superoffice_so_ids(self, records, connection):
+        """SuperOffice ids of ``records`` (partners) linked as companies on ``connection``."""
+        if not records or not connection:
+            return []
+        links = self.env["superoffice.link"].sudo().search([
+            ("connection_id", "=", connection.id),
+            ("partner_id", "in", records.ids),
+            ("entity_type", "=", "company"),
+        ])
+        return links.mapped("so_id")
+
+    @api.model
+    def _superoffice_members(self, partners, connection):
+        if not partners or not connection:
+            return []
+        links = self.env["superoffice.link"].sudo().search([
+            ("connection_id", "=", connection.id),
+            ("partner_id", "in", partners.ids),
+        ])
+        return [("p" if link.entity_type == "person" else "c", link.so_id) for link in links]
+
+    @api.model
+    def _superoffice_partner_of(self, connection, entity_type, so_id):
+        if not connection or not so_id:
+            return self.env["res.partner"]
+        link = self.env["superoffice.link"].sudo().search([
+            ("connection_id", "=", connection.id),
+            ("entity_type", "=", entity_type),
+            ("so_id", "=", int(so_id)),
+        ], limit=1)
+        return link.partner_id
+
+    def _superoffice_apply_members(self, members, connection):
+        """Follow the linked partners listed in ``members``; unfollow linked ones not listed."""
+        wanted = self.env["res.partner"]
+        for member in members or []:
+            prefix, _sep, so_id = str(member).partition(":")
+            entity_type = "person" if prefix == "p" else "company"
+            wanted |= self._superoffice_partner_of(connection, entity_type, so_id)
+        record = self.sudo().with_context(superoffice_sync=True)
+        linked_current = record.message_partner_ids.filtered(
+            lambda p: self._superoffice_members(p, connection)
+        )
+        to_remove = linked_current - wanted
+        to_add = wanted - record.message_partner_ids
+        if to_add:
+            record.message_subscribe(partner_ids=to_add.ids)
+        if to_remove:
+            record.message_unsubscribe(partner_ids=to_remove.ids)
