@@ -1,7 +1,6 @@
 from . import (
     superoffice_connect_lines,
     superoffice_connect_wizard,
-    superoffice_connect_wizard_persons,
     superoffice_connect_wizard_search,
     superoffice_create_wizard,
     superoffice_disconnect_wizard,
