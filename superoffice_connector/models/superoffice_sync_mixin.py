@@ -25,6 +25,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..api.exceptions import SuperOfficeError
 from ..sync import canonical
 from .superoffice_link import STATES
 
@@ -138,7 +139,7 @@ class SuperofficeSyncMixin(models.AbstractModel):
     def _search_superoffice_so_id(self, operator, value):
         return [("superoffice_link_ids.so_id", operator, value)]
 
-    @api.depends("superoffice_link_id")
+    @api.depends("superoffice_link_id", "superoffice_link_ids.base_snapshot")
     def _compute_superoffice_values_html(self):
         for record in self:
             link = record.superoffice_link_id.sudo()
@@ -233,13 +234,9 @@ class SuperofficeSyncMixin(models.AbstractModel):
             raise UserError(self.env._("This record is not linked to SuperOffice."))
         self._check_superoffice_edit_right()
         connection = link.connection_id
-        if not hasattr(connection, "_sync_link"):
-            raise UserError(self.env._("The synchronization is not available."))
         try:
             connection._sync_link(link)
-        except Exception as exc:  # noqa: BLE001 - reported to the user, translated
-            if not isinstance(exc, (UserError, *self._superoffice_client_errors())):
-                raise
+        except (UserError, SuperOfficeError, ValueError) as exc:
             message = exc.args[0] if isinstance(exc, UserError) else connection._user_message(exc)
             return self._superoffice_notification(self.env._("Sync failed"), message, "danger")
         state = dict(self._fields["superoffice_state"]._description_selection(self.env))
@@ -290,12 +287,6 @@ class SuperofficeSyncMixin(models.AbstractModel):
             "tag": "display_notification",
             "params": {"title": title, "message": message, "type": kind, "sticky": False},
         }
-
-    @staticmethod
-    def _superoffice_client_errors():
-        from ..api.exceptions import SuperOfficeError
-
-        return (SuperOfficeError, ValueError)
 
     # ------------------------------------------------------------------ hooks
 

@@ -260,18 +260,33 @@ class SuperofficeSyncMixin(models.AbstractModel):
         return link.partner_id
 
     def _superoffice_apply_members(self, members, connection):
-        """Follow the linked partners listed in ``members``; unfollow linked ones not listed."""
-        wanted = self.env["res.partner"]
+        """Follow the linked partners listed in ``members``; unfollow linked ones not listed.
+
+        Two queries whatever the number of members and followers: the links of the listed
+        SuperOffice ids, and the links among the current followers."""
+        wanted_keys = set()
         for member in members or []:
             prefix, _sep, so_id = str(member).partition(":")
-            entity_type = "person" if prefix == "p" else "company"
-            wanted |= self._superoffice_partner_of(connection, entity_type, so_id)
+            if so_id.isdigit():
+                wanted_keys.add(("person" if prefix == "p" else "company", int(so_id)))
+        Link = self.env["superoffice.link"].sudo()
+        wanted = self.env["res.partner"]
+        if wanted_keys and connection:
+            links = Link.search([
+                ("connection_id", "=", connection.id),
+                ("entity_type", "in", ["company", "person"]),
+                ("so_id", "in", [so_id for _type, so_id in wanted_keys]),
+            ])
+            wanted = links.filtered(
+                lambda link: (link.entity_type, link.so_id) in wanted_keys
+            ).partner_id
         record = self.sudo().with_context(superoffice_sync=True)
-        linked_current = record.message_partner_ids.filtered(
-            lambda p: self._superoffice_members(p, connection)
-        )
+        followers = record.message_partner_ids
+        linked_current = Link.search([
+            ("connection_id", "=", connection.id), ("partner_id", "in", followers.ids),
+        ]).partner_id if followers and connection else followers.browse()
         to_remove = linked_current - wanted
-        to_add = wanted - record.message_partner_ids
+        to_add = wanted - followers
         if to_add:
             record.message_subscribe(partner_ids=to_add.ids)
         if to_remove:

@@ -73,3 +73,20 @@ class TestDirtyTracking(SuperOfficeCase):
         user = self.make_user("so_dirty_plain", groups=("base.group_partner_manager",))
         self.partner.with_user(user).city = "Oslo"
         self.assertEqual(self.link.state, "needs_sync")
+
+    def test_project_members_follow_the_linked_partners(self):
+        project = self.create_project()
+        self.link_project(project, 4)
+        person = self.create_person_partner("Kari Nordmann", parent=self.partner)
+        self.link_partner(person, 31)
+        former = self.create_company_partner("Former member AS")
+        self.link_partner(former, 10)
+        unlinked = self.create_company_partner("Not in SuperOffice AS")
+        project.message_subscribe(partner_ids=(former | unlinked).ids)
+        project._superoffice_apply({"members": ["c:8", "p:31", "p:999"]})
+        followers = project.message_partner_ids
+        self.assertIn(self.partner, followers)
+        self.assertIn(person, followers)
+        self.assertIn(unlinked, followers)
+        self.assertNotIn(former, followers)
+

@@ -127,3 +127,11 @@ class TestPartnerTab(SuperOfficeCase):
         project = project.with_user(self.so_user)
         self.assertEqual(project.superoffice_state, "linked")
         self.assertIn("Tab project", str(project.superoffice_values_html))
+
+    def test_tab_values_follow_the_base_snapshot(self):
+        partner = self.create_company_partner("Snapshot AS", city="Oslo")
+        link = self.link_partner(partner, 19)
+        self.assertIn("Oslo", str(partner.superoffice_values_html))
+        link.base_snapshot = {**link.base_snapshot, "city": "Bergen"}
+        self.assertIn("Bergen", str(partner.superoffice_values_html))
+
