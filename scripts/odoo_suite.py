@@ -12,6 +12,10 @@ Exit status 1 on any failed or errored test or a failed install, else 0.
 Optional: ``ODOO_SUITE_TEMPLATE`` names an existing database with ``contacts`` and ``project``
 installed, copied instead of starting from an empty one (faster local runs);
 ``ODOO_SUITE_TAGS`` overrides the test tags (default ``/superoffice_connector``).
+
+After a passing run the addon is uninstalled from the same database and the database is checked
+for leftovers (tables, columns, models, module data of the addon): ``odoo suite: uninstall clean``,
+or the leftovers and a failure.
 """
 
 import os
@@ -44,6 +48,60 @@ def create_database(python, pg, dbname, template):
         [python, "-c", code, pg["host"], pg["port"], pg["user"], pg["password"], dbname, template],
         check=True,
     )
+
+
+UNINSTALL = """
+module = env["ir.module.module"].search([("name", "=", "superoffice_connector")])
+module.button_immediate_uninstall()
+env.cr.commit()
+"""
+
+LEFTOVERS = """
+import sys, psycopg2
+h, p, u, pw, db = sys.argv[1:]
+cur = psycopg2.connect(host=h, port=p, user=u, password=pw, dbname=db).cursor()
+checks = {
+    "tables": "SELECT table_name FROM information_schema.tables"
+              " WHERE table_schema='public' AND table_name LIKE 'superoffice%%'",
+    "columns": "SELECT table_name || '.' || column_name FROM information_schema.columns"
+               " WHERE table_schema='public' AND column_name LIKE 'superoffice%%'",
+    "models": "SELECT model FROM ir_model WHERE model LIKE 'superoffice.%%'",
+    "module data": "SELECT model || ',' || name FROM ir_model_data"
+                   " WHERE module='superoffice_connector'",
+    "module state": "SELECT state FROM ir_module_module"
+                    " WHERE name='superoffice_connector' AND state <> 'uninstalled'",
+}
+for what, query in checks.items():
+    cur.execute(query)
+    for (row,) in cur.fetchall():
+        print(f"{what}: {row}")
+"""
+
+
+def check_uninstall(python, odoo_path, pg, dbname, data_dir, log):
+    """Uninstall the addon from ``dbname``; return the list of leftovers (empty when clean)."""
+    cmd = odoo_env.odoo_command(python, odoo_path) + [
+        "shell",
+        "--addons-path", odoo_env.addons_path(python, odoo_path),
+        "--data-dir", data_dir,
+        "-d", dbname,
+        "--no-http",
+        *odoo_env.db_args(pg),
+    ]  # fmt: skip
+    result = subprocess.run(
+        cmd, input=UNINSTALL, text=True, capture_output=True,
+        env=odoo_env.odoo_env_vars(odoo_path), check=False,
+    )  # fmt: skip
+    log.write(result.stdout + result.stderr)
+    if result.returncode != 0:
+        return [f"uninstall exited with status {result.returncode}"]
+    out = subprocess.run(
+        [python, "-c", LEFTOVERS, pg["host"], pg["port"], pg["user"], pg["password"], dbname],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if out.returncode != 0:
+        return [f"leftover check failed: {out.stderr.strip()}"]
+    return out.stdout.splitlines()
 
 
 def run_suite(python, odoo_path, pg, log_path):
@@ -90,7 +148,10 @@ def run_suite(python, odoo_path, pg, log_path):
                 elif SHOWN_RE.search(line):
                     print(line.rstrip())
             returncode = process.wait()
-        return counts, returncode
+            leftovers = None
+            if counts and not counts[0] and not counts[1] and returncode == 0:
+                leftovers = check_uninstall(python, odoo_path, pg, dbname, data_dir, log)
+        return counts, returncode, leftovers
     finally:
         if process is not None:
             odoo_env.terminate(process)
@@ -110,7 +171,7 @@ def main():
     log_path = Path(tempfile.gettempdir()) / f"odoo-suite-{os.getpid()}.log"
     try:
         with odoo_env.postgres() as pg:
-            counts, returncode = run_suite(python, odoo_path, pg, log_path)
+            counts, returncode, leftovers = run_suite(python, odoo_path, pg, log_path)
     except (KeyboardInterrupt, odoo_env.Interrupted):
         print("odoo suite: INTERRUPTED (database and cluster removed)")
         return 130
@@ -123,7 +184,12 @@ def main():
         return 1
     failed, errors, total = counts
     print(f"odoo suite: {total} tests, {failed} failed, {errors} errors")
-    if failed or errors or returncode != 0 or total == 0:
+    if leftovers:
+        shown = "; ".join(leftovers[:12]) + (f" (+{len(leftovers) - 12} more)" if len(leftovers) > 12 else "")
+        print(f"odoo suite: uninstall left {shown}")
+    elif leftovers is not None:
+        print("odoo suite: uninstall clean")
+    if failed or errors or returncode != 0 or total == 0 or leftovers:
         print(f"odoo suite: full log: {log_path}")
         return 1
     log_path.unlink(missing_ok=True)
