@@ -291,9 +291,9 @@ class SuperofficeConnection(models.Model):
         if mode == "system_user":
             missing = not (self.system_token and self.private_key and self.client_secret)
             if missing:
-                raise ValueError(
+                raise ValueError(self.env._(
                     "The system user needs the system token, the private key and the client secret."
-                )
+                ))
             return so_api.SystemUserAuth(
                 system_token=self.system_token.strip(),
                 private_key=self.private_key,
@@ -302,7 +302,9 @@ class SuperofficeConnection(models.Model):
             )
         if mode == "oauth":
             if not (self.client_id and self.client_secret and self.oauth_access_token):
-                raise ValueError("OAuth needs the client id, the client secret and an access token.")
+                raise ValueError(self.env._(
+                    "OAuth needs the client id, the client secret and an access token."
+                ))
             return so_api.OAuthAuth(
                 client_id=self.client_id.strip(),
                 client_secret=self.client_secret.strip(),
@@ -313,10 +315,12 @@ class SuperofficeConnection(models.Model):
             )
         if mode == "onsite_basic":
             if not (self.onsite_username and self.onsite_password):
-                raise ValueError("On-site authentication needs a user name and a password.")
+                raise ValueError(self.env._(
+                    "On-site authentication needs a user name and a password."
+                ))
             return so_api.OnsiteAuth(username=self.onsite_username, password=self.onsite_password)
         if not self.ticket:
-            raise ValueError("Ticket authentication needs a ticket.")
+            raise ValueError(self.env._("Ticket authentication needs a ticket."))
         return so_api.TicketAuth(ticket=self.ticket, app_token=self.client_secret or None)
 
     def _oauth_tokens_callback(self):
