@@ -7,10 +7,11 @@ For each: wall time from the button to the hit list, the part spent waiting for 
 asserts nothing.
 
     PGHOST=127.0.0.1 PGPORT=5433 PGUSER=odoo PGPASSWORD=odoo \
-    /work/odoo19/venv/bin/python bench/bench_search_step.py --db DB_WITH_ADDON [--companies 100000]
+    $ODOO_PYTHON bench/bench_search_step.py --odoo $ODOO_PATH --db DB_WITH_ADDON [--companies 100000]
 """
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -23,13 +24,13 @@ sys.path.insert(0, str(ROOT))
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", required=True)
-    parser.add_argument("--odoo", default="/work/odoo19/src")
+    parser.add_argument("--odoo", default=os.environ.get("ODOO_PATH"))
     parser.add_argument("--companies", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
 
-    sys.path.insert(0, args.odoo)
-    import os
+    if args.odoo:
+        sys.path.insert(0, args.odoo)
 
     import odoo
     from odoo.modules.registry import Registry

@@ -10,10 +10,10 @@ three-way merge, ORM writes, links, one commit per batch) against the simulator 
 * a plain batch ``res.partner.create`` of the same companies and persons in the same process,
   and the ratio of the two (the figure that counts).
 
-Usage (Odoo's Python; PostgreSQL as in /work/odoo19/ENV.md)::
+Usage (Odoo's Python; PostgreSQL from the PG* variables)::
 
     PGHOST=127.0.0.1 PGPORT=5433 PGUSER=odoo PGPASSWORD=odoo \\
-      /work/odoo19/venv/bin/python bench/bench_sync_import.py --companies 10000 --changes 1000
+      $ODOO_PYTHON bench/bench_sync_import.py --odoo-path $ODOO_PATH --companies 10000 --changes 1000
 
 Without ``--db`` a database is copied from ``--template`` (default ``tmpl_base``), the addon is
 installed in it, and it is dropped at the end. It prints numbers and asserts nothing.
@@ -205,7 +205,8 @@ def main():
     parser.add_argument("--batch", type=int, default=500)
     parser.add_argument("--db", help="existing database with the addon installed")
     parser.add_argument("--template", default=os.environ.get("ODOO_SUITE_TEMPLATE", "tmpl_base"))
-    parser.add_argument("--odoo-path", default=os.environ.get("ODOO_PATH", "/work/odoo19/src"))
+    parser.add_argument("--odoo-path", default=os.environ.get("ODOO_PATH"),
+                        required=not os.environ.get("ODOO_PATH"), help="Odoo 19 source tree")
     args = parser.parse_args()
     db = args.db or f"so_bench_{uuid.uuid4().hex[:8]}"
     if not args.db:

@@ -4,8 +4,8 @@ Starts the simulator, an Odoo 19 server on an existing database with the addon i
 up a connection and a few partners over XML-RPC, then drives Chromium through the DevTools
 protocol (clicks and typing as a user would) and saves PNGs under docs/screenshots/.
 
-    ODOO_PYTHON=/work/odoo19/venv/bin/python
-    $ODOO_PYTHON scripts/screenshots.py --db so_w7 [--odoo /work/odoo19/src] [--port 18771]
+    ODOO_PYTHON=<python that imports Odoo 19>
+    $ODOO_PYTHON scripts/screenshots.py --db so_w7 [--odoo $ODOO_PATH] [--port 18771]
 
 Needs: the Odoo venv (websocket-client ships there), /usr/bin/chromium, PostgreSQL as in
 odoo_env. The admin password of the database must be "admin".
@@ -260,7 +260,7 @@ def run(args):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", required=True)
-    parser.add_argument("--odoo", default=os.environ.get("ODOO_PATH", "/work/odoo19/src"))
+    parser.add_argument("--odoo", default=os.environ.get("ODOO_PATH"))
     parser.add_argument("--port", type=int, default=18771)
     run(parser.parse_args())
 

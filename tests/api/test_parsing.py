@@ -5,6 +5,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
+from shared_fixtures import require_superoffice_fixtures, superoffice_fixtures_dir
 
 from superoffice_connector.api import ArchiveRow, MalformedResponseError, Project
 from superoffice_connector.api.entities import thaw
@@ -17,9 +18,7 @@ from superoffice_connector.api.parsing import (
     parse_http_date,
 )
 
-FIXTURES = Path("/work/shared/fixtures/superoffice")
-if not FIXTURES.exists():  # repository checkout elsewhere
-    FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "superoffice"
+FIXTURES = superoffice_fixtures_dir() or Path("missing-superoffice-fixtures")
 UTC = timezone.utc
 
 
@@ -81,6 +80,10 @@ def _walk_dates(value, found):
         found.append(value)
 
 
+def test_every_captured_response_is_present():
+    assert len(list(require_superoffice_fixtures().glob("*.json"))) >= 7
+
+
 @pytest.mark.parametrize("path", sorted(FIXTURES.glob("*.json")), ids=lambda p: p.name)
 def test_every_fixture_parses_without_loss(path):
     data = json.loads(path.read_text())
@@ -108,7 +111,9 @@ def test_every_fixture_parses_without_loss(path):
 
 
 def test_entity_is_read_only():
-    project = Project(json.loads((FIXTURES / "project_1_response.json").read_text()))
+    project = Project(
+        json.loads((require_superoffice_fixtures() / "project_1_response.json").read_text())
+    )
     with pytest.raises(TypeError):
         project["Name"] = "x"
     with pytest.raises(TypeError):

@@ -1,24 +1,17 @@
 """The simulator answers the captured real requests with the same key structure (values aside)."""
 
 import json
-from pathlib import Path
 
-import pytest
 import requests
+from shared_fixtures import require_superoffice_fixtures
 from sim_helpers import Api
-
-FIXTURES = Path("/work/shared/fixtures/superoffice")
-if not FIXTURES.is_dir():
-    FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "superoffice"
 
 # keys that are tenant configuration (user-defined field names), not structure
 DYNAMIC = ("UserDefinedFields", "CustomFields", "ExtraFields")
 
 
 def _load(name):
-    path = FIXTURES / name
-    if not path.exists():
-        pytest.skip(f"fixture {name} not available")
+    path = require_superoffice_fixtures() / name
     return json.loads(path.read_text(encoding="utf-8"))
 
 

@@ -11,7 +11,7 @@ from superoffice_connector.sync.mapping import (
     with_direction,
 )
 
-ODOO_SRC = Path(os.environ.get("ODOO_SRC", "/work/odoo19/src"))
+ODOO_SRC = Path(os.environ.get("ODOO_PATH") or "odoo-source-not-given")
 # Fields the Odoo layer of this addon adds (Odoo 19 has no such field).
 ADDED = {"res.partner": {"superoffice_mobile", "superoffice_department"},
          "project.project": {"superoffice_number"}}
