@@ -2,6 +2,7 @@
 from . import superoffice_field_mapping
 from . import superoffice_connection
 from . import superoffice_link
+from . import superoffice_link_pending
 from . import superoffice_sync_mixin
 from . import superoffice_sync_mixin_values
 from . import res_partner

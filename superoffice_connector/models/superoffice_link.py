@@ -7,8 +7,10 @@ life of the link: linked, disconnected, conflict gained and resolved.
 
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import ValidationError
+
+from ..sync import merge
 
 STATES = [
     ("linked", "Linked"),
@@ -52,6 +54,16 @@ class SuperofficeLink(models.Model):
         copy=False, help="Last synchronized canonical value of every mapped field."
     )
     conflict_fields = fields.Json(copy=False, help="Keys of the fields changed on both sides.")
+    pending_so_values = fields.Json(
+        string="Writes in flight", compute="_compute_pending_so_values",
+        groups="superoffice_connector.superoffice_connector_group_admin",
+        help="Values sent to SuperOffice by a run that ended before the base snapshot was "
+        "saved; the next run takes them into account.",
+    )
+    pending_so_resolved_id = fields.Integer(
+        string="Last settled write", copy=False, groups="superoffice_connector.superoffice_connector_group_admin",
+        help="Last write in flight already included in the base snapshot.",
+    )
     retry_count = fields.Integer(copy=False, default=0)
     next_retry_at = fields.Datetime(copy=False)
     last_error = fields.Text(copy=False)
@@ -87,6 +99,14 @@ class SuperofficeLink(models.Model):
             link.so_url = link.connection_id and link.connection_id._web_url(
                 link.entity_type, link.so_id
             )
+
+    @api.depends("pending_so_resolved_id", "base_snapshot")
+    def _compute_pending_so_values(self):
+        for link in self:
+            values = {}
+            for row in link._pending_so_rows():
+                values.update(row.so_values or {})
+            link.pending_so_values = values or False
 
     @api.depends("partner_id", "project_id")
     def _compute_record_name(self):
@@ -159,7 +179,57 @@ class SuperofficeLink(models.Model):
                     type=link._entity_label(), id=link.so_id, connection=link.connection_id.name,
                 )
             )
+        pending = self.env["superoffice.link.pending"].sudo().search([("link_id", "in", self.ids)])
+        pending.unlink()
         return super().unlink()
+
+    # ------------------------------------------------------------------ writes in flight
+
+    def _pending_so_rows(self):
+        """The writes in flight of this link not yet in its base snapshot, oldest first."""
+        self.ensure_one()
+        if not self.id:
+            return self.env["superoffice.link.pending"]
+        return self.env["superoffice.link.pending"].sudo().search([
+            ("link_id", "=", self.id), ("id", ">", self.sudo().pending_so_resolved_id),
+        ])
+
+    def _recovered_base(self, so_values, fields_, pending=None):
+        """The base snapshot corrected by the writes in flight SuperOffice received
+        (``sync.merge.recover_base``, applied oldest first)."""
+        base = self.base_snapshot or None
+        if base is None:
+            return None  # no base, nothing judged "unchanged": nothing to correct
+        for row in pending if pending is not None else self._pending_so_rows():
+            base = merge.recover_base(base, row.so_values, so_values, fields_)
+        return base
+
+    def _store_pending_so(self, values):
+        """Commit ``values`` (a ``to_so`` about to be PATCHed) at once; returns the row id.
+
+        A separate cursor, because the caller's transaction must not commit here: a cron batch
+        commits many links at once (every record in its own savepoint), and Sync now and the
+        wizards run in the user's request. The row must be durable before the PATCH leaves, or a
+        crash right after the PATCH loses it. The link row itself is locked by the caller's
+        transaction, hence the separate table (see ``superoffice.link.pending``)."""
+        self.ensure_one()
+        with self.env.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            return env["superoffice.link.pending"].create({
+                "link_id": self.id, "so_values": values,
+            }).id
+
+    def _settle_pending_so(self, pending_ids):
+        """Values for ``write``: the writes in flight ``pending_ids`` are in the base now.
+        Written together with the base snapshot, in the same transaction."""
+        if not pending_ids:
+            return {}
+        # Rows committed before this transaction's snapshot can go; later ones (this run's) are
+        # settled by the id and removed by a later run.
+        self.env["superoffice.link.pending"].sudo().search([
+            ("link_id", "=", self.id), ("id", "<=", max(pending_ids)),
+        ]).unlink()
+        return {"pending_so_resolved_id": max(pending_ids)}
 
     # ------------------------------------------------------------------ actions
 

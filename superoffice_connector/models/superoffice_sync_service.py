@@ -18,13 +18,16 @@ and the second one skips it instead of waiting.
 Crash between the SuperOffice write and the Odoo commit. The PATCH goes out before the batch
 commits, because the new base snapshot may only be stored once SuperOffice accepted the values.
 If the process dies in between, the link keeps its old base and its "needs sync" state (or the
-pull's watermark did not move), so the record is handled again: SuperOffice then holds the value
-Odoo holds, the merge reports ``both_same`` and only the base moves. Updates are idempotent and
-this engine never creates records in SuperOffice (creation is the wizard's job, guarded by a
-marker), so a replay cannot duplicate anything; and a value changed meanwhile on either side is
-seen against the old base, so no edit is lost. A timestamp-based guard (``If-Unmodified-Since``
-from the read) makes SuperOffice refuse the PATCH when someone changed the record after our read:
-the engine reads again, merges again and retries, or records a conflict.
+pull's watermark did not move), so the record is handled again. Before each PATCH the values
+sent are committed on their own (``superoffice.link._store_pending_so``, a separate cursor); the
+next merge corrects the old base with those SuperOffice now holds (``merge.recover_base``), and
+the rows are settled in the transaction that saves the new base. So an Odoo edit made after the
+crash, even one back to the old value, is seen as an edit and pushed, not overwritten by the
+value we wrote ourselves. Updates are idempotent and this engine never creates records in
+SuperOffice (creation is the wizard's job, guarded by a marker), so a replay cannot duplicate
+anything. A timestamp-based guard (``If-Unmodified-Since`` from the read) makes SuperOffice
+refuse the PATCH when someone changed the record after our read: the engine reads again,
+merges again and retries, or records a conflict.
 """
 
 import logging
@@ -176,15 +179,17 @@ class SuperofficeSyncService(models.AbstractModel):
         fields_ = link._mapping()
         lookups = self._lookups(connection)
         record = link._odoo_record()
+        pending = link._pending_so_rows()  # writes of a run that died after its PATCH
+        pending_ids = pending.ids
         for attempt in range(1, MERGE_ATTEMPTS + 1):
             if entity.deleted:
                 return self._apply_deleted(connection, link)
             so_values = transforms.from_superoffice(link.entity_type, entity, fields_, lookups)
             odoo_values = record._superoffice_values(fields_, connection)
-            self._mask_unresolved(fields_, so_values, odoo_values, link.base_snapshot)
+            base = link._recovered_base(so_values, fields_, pending)
+            self._mask_unresolved(fields_, so_values, odoo_values, base)
             result = merge.three_way(
-                link.base_snapshot or None, odoo_values, so_values, fields_,
-                policy=connection.conflict_policy,
+                base, odoo_values, so_values, fields_, policy=connection.conflict_policy,
             )
             if not result.to_so:
                 break
@@ -202,6 +207,7 @@ class SuperofficeSyncService(models.AbstractModel):
                 )
             if not patch:
                 break
+            pending_ids.append(link._store_pending_so(result.to_so))
             try:
                 entity = service.patch(
                     link.so_id, patch,
@@ -211,7 +217,8 @@ class SuperofficeSyncService(models.AbstractModel):
             except so_exc.ConflictError:
                 # Someone changed the record after our read: read and merge again.
                 if attempt == MERGE_ATTEMPTS:
-                    return self._mark_conflict(link, entity, result, all_fields=True)
+                    result.new_base = base
+                    return self._mark_conflict(link, entity, result, True, pending_ids)
                 entity = service.get(link.so_id)
         new_base = result.new_base
         if result.to_odoo:
@@ -219,8 +226,8 @@ class SuperofficeSyncService(models.AbstractModel):
             new_base = self._settled_base(connection, record, fields_, new_base, result.to_odoo)
         if result.has_conflicts:
             result.new_base = new_base
-            return self._mark_conflict(link, entity, result)
-        link.write(self._synced_values(link, entity, new_base))
+            return self._mark_conflict(link, entity, result, pending_ids=pending_ids)
+        link.write(self._synced_values(link, entity, new_base, pending_ids))
         if result.to_so and result.to_odoo:
             return "updated"
         if result.to_so:
@@ -263,11 +270,12 @@ class SuperofficeSyncService(models.AbstractModel):
         return base
 
     @api.model
-    def _synced_values(self, link, entity, base):
+    def _synced_values(self, link, entity, base, pending_ids=()):
         values = {
             "base_snapshot": base,
             "so_updated_at": self._naive(entity.updated),
             "last_sync_at": fields.Datetime.now(),
+            **link._settle_pending_so(pending_ids),
         }
         if link.state != "linked":
             values["state"] = "linked"
@@ -278,17 +286,20 @@ class SuperofficeSyncService(models.AbstractModel):
         return values
 
     @api.model
-    def _mark_conflict(self, link, entity, result, all_fields=False):
+    def _mark_conflict(self, link, entity, result, all_fields=False, pending_ids=()):
+        """Put ``link`` in conflict with ``result.new_base`` as its base (with ``all_fields``,
+        the base the merge started from: SuperOffice refused every attempt)."""
         keys = [c.key for c in result.conflicts]
         if all_fields and not keys:
             keys = sorted(result.to_so)
         link.write({
             "conflict_fields": keys,
             "state": "conflict",
-            "base_snapshot": result.new_base if not all_fields else link.base_snapshot,
+            "base_snapshot": result.new_base,
             "so_updated_at": self._naive(entity.updated),
             "last_sync_at": fields.Datetime.now(),
             "retry_count": 0, "next_retry_at": False, "last_error": False,
+            **link._settle_pending_so(pending_ids),
         })
         return "conflict"
 

@@ -30,6 +30,57 @@ class TestSyncConcurrency(SyncCase):
         self.assertEqual(self.so_contact(link.so_id)["Department"], "Pushed")
         self.assertEqual(self.sim.store.count("contact"), companies)
 
+    def test_edit_back_to_the_old_value_after_a_crash_is_not_overwritten(self):
+        """Real transactions: a push dies after its PATCH; the user then sets the field back
+        to the value of the old base. The next run pushes that edit instead of taking the
+        value the dead run wrote to SuperOffice."""
+        registry = self.registry
+        with registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            connection = SuperOfficeCase.create_connection(
+                env, self.sim, name="Crash ABA", conflict_policy="superoffice_wins"
+            )
+            contact = self.so_create_contact("Aba AS", Department="Old")
+            partner = env["res.partner"].create({"name": "Aba AS", "is_company": True})
+            link = env["superoffice.link"].create({
+                "connection_id": connection.id, "entity_type": "company",
+                "so_id": contact["ContactId"], "partner_id": partner.id,
+                "actor_type": "customer",
+            })
+            connection._sync_link(link)
+            connection.conflict_policy = "manual"
+            ids = connection.id, partner.id, link.id
+        connection_id, partner_id, link_id = ids
+        self.addCleanup(self._drop_committed, connection_id, [partner_id], [link_id])
+
+        def edit(value):  # a user's edit, committed
+            with registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                env["res.partner"].browse(partner_id).superoffice_department = value
+
+        edit("Pushed")
+        with registry.cursor() as cr:  # the run that dies: its transaction never commits
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["superoffice.connection"].browse(connection_id)._push()
+            self.assertEqual(self.so_contact(contact["ContactId"])["Department"], "Pushed")
+            cr.rollback()
+        with registry.cursor() as cr:
+            link = api.Environment(cr, SUPERUSER_ID, {})["superoffice.link"].browse(link_id)
+            self.assertEqual(link.base_snapshot["department"], "Old")
+            self.assertEqual(link.pending_so_values, {"department": "Pushed"})
+        edit("Old")
+
+        with registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {"superoffice_sync_commit": True})
+            run = env["superoffice.connection"].browse(connection_id)._push()
+            self.assertEqual((run.count_total, run.count_failed), (1, 0))
+            link = env["superoffice.link"].browse(link_id)
+            self.assertEqual(env["res.partner"].browse(partner_id).superoffice_department, "Old")
+            self.assertEqual(self.so_contact(contact["ContactId"])["Department"], "Old")
+            self.assertEqual(link.state, "linked")
+            self.assertEqual(link.base_snapshot["department"], "Old")
+            self.assertFalse(link.pending_so_values)
+
     def test_two_runs_never_handle_the_same_link(self):
         """Real transactions: one holds a link's row lock, the other run skips that link."""
         registry = self.registry
@@ -74,8 +125,9 @@ class TestSyncConcurrency(SyncCase):
             self.assertEqual(run.count_total, 1)
             self.assertEqual(env_c["superoffice.link"].browse(locked_link).state, "linked")
 
-    def _drop_committed(self, connection_id, partner_ids):
+    def _drop_committed(self, connection_id, partner_ids, link_ids=()):
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
+            env["superoffice.link.pending"].search([("link_id", "in", list(link_ids))]).unlink()
             env["superoffice.connection"].browse(connection_id).unlink()
             env["res.partner"].browse(partner_ids).unlink()

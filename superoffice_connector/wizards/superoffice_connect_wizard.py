@@ -230,9 +230,17 @@ class SuperofficeConnectWizard(models.TransientModel):
             record._superoffice_apply(applied.to_odoo)
         link = self._save_link(record, entity, applied.base)
         self.env.flush_all()
+        settled = {}
         if patch:
+            if self.link_id:
+                # Resolving a conflict changes an existing base: a crash after the PATCH must
+                # not leave the old base to the next run (see superoffice.link.pending).
+                pending_id = link._store_pending_so(applied.to_so)
+                settled = link.sudo()._settle_pending_so([pending_id])
             entity = self._so_call(self._service().patch, self.so_id, patch)
         link.write(self._link_sync_values(entity))
+        if settled:
+            link.sudo().write(settled)
         self._post_connected(record, entity, applied)
         self._post_skipped(record, skipped)
         if self.entity_type == "company" and not self.link_id and self._prepare_persons():

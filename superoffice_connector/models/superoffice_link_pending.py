@@ -1,0 +1,28 @@
+"""SuperOffice writes in flight: the values of a PATCH, committed before the PATCH is sent.
+
+A run that dies after SuperOffice accepted a PATCH but before Odoo committed the new base leaves
+the link with its old base. The next run passes that base and these rows through
+``sync.merge.recover_base`` (see ``superoffice.link._recovered_base``), so an Odoo edit made in
+between back to the old value is not mistaken for "unchanged" and overwritten.
+
+Why a table of its own and not a field on the link: the row is written and committed in a
+separate cursor while the run's transaction holds the link's row lock (``try_lock_for_update``,
+``FOR UPDATE``) or has already updated the link; an UPDATE of the link (or a foreign key to it)
+from that cursor would wait for the run's own transaction forever. Rows are only ever inserted
+(never updated), so the run's REPEATABLE READ snapshot never meets a concurrent update; a row
+counts as settled once its id is at most the link's ``pending_so_resolved_id``, which is written
+in the run's transaction together with the base snapshot.
+"""
+
+from odoo import fields, models
+
+
+class SuperofficeLinkPending(models.Model):
+    _name = "superoffice.link.pending"
+    _description = "SuperOffice write in flight"
+    _order = "id"
+    _log_access = False
+
+    # A plain integer, not a Many2one: a foreign key check would wait for the link's row lock.
+    link_id = fields.Integer(string="Link ID", required=True, index=True)
+    so_values = fields.Json(string="Values sent")
