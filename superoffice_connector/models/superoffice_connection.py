@@ -138,7 +138,8 @@ class SuperofficeConnection(models.Model):
     )
     sync_interval = fields.Integer(
         string="Sync interval (minutes)", default=15,
-        help="How often changes are pulled from SuperOffice.",
+        help="How often changes are pulled from SuperOffice. The pull job wakes every 5 minutes "
+        "and pulls this connection when its interval has passed; webhook events are pulled at once.",
     )
     delete_policy = fields.Selection(
         [("archive", "Archive the Odoo record"), ("unlink", "Only remove the link")],

@@ -22,6 +22,7 @@ addon override one step with ``_inherit = "superoffice.sync.pull"``.
 import dataclasses
 import json
 import logging
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -161,9 +162,31 @@ class SuperofficeConnection(models.Model):
 
     @api.model
     def _cron_pull(self):
-        """Pull every active connection (cron entry point)."""
+        """Pull every active connection that is due (cron entry point).
+
+        The pull cron wakes every few minutes; each connection is pulled when its own
+        ``sync_interval`` has passed, when webhook events wait, or when its last pull did not
+        finish (stopped early on a 429, a time limit or a crash: it resumes at once)."""
+        now = fields.Datetime.now()
         for connection in self.sudo().search([("active", "=", True)]):
-            connection._pull()
+            if connection._is_pull_due(now):
+                connection._pull()
+
+    def _is_pull_due(self, now):
+        self.ensure_one()
+        pending = self.env["superoffice.sync.event"].search_count(
+            [("connection_id", "=", self.id), ("state", "=", "pending")], limit=1
+        )
+        if pending:
+            return True
+        last = self.env["superoffice.sync.run"].search(
+            [("connection_id", "=", self.id), ("kind", "=", "pull")],
+            order="date_start desc, id desc", limit=1,
+        )
+        if not last or last.state != "done":
+            return True
+        # One minute of slack: a cron that wakes a few seconds early must not skip a whole turn.
+        return last.date_start <= now - timedelta(minutes=max(self.sync_interval - 1, 0))
 
     @api.model
     def _cron_push(self):

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo.tests import tagged
 
 from .sync_common import SyncCase
@@ -128,3 +130,38 @@ class TestSyncPull(SyncCase):
         self.sim.store.patch("project", link.so_id, {"Name": "Website relaunch 2"})
         self.connection._pull()
         self.assertEqual(project.name, "Website relaunch 2")
+
+    def pull_runs(self):
+        return self.env["superoffice.sync.run"].search_count(
+            [("connection_id", "=", self.connection.id), ("kind", "=", "pull")]
+        )
+
+    def test_cron_pulls_a_connection_once_per_its_interval(self):
+        self.env["superoffice.connection"].search(
+            [("id", "!=", self.connection.id)]
+        ).active = False
+        self.connection.sync_interval = 30
+        self.env["superoffice.connection"]._cron_pull()
+        self.assertEqual(self.pull_runs(), 1)
+        self.env["superoffice.connection"]._cron_pull()
+        self.assertEqual(self.pull_runs(), 1, "pulled again before its interval had passed")
+        self.last_run("pull").date_start -= timedelta(minutes=30)
+        self.env["superoffice.connection"]._cron_pull()
+        self.assertEqual(self.pull_runs(), 2)
+
+    def test_cron_pulls_at_once_when_a_webhook_event_waits_or_the_last_run_stopped_early(self):
+        self.env["superoffice.connection"].search(
+            [("id", "!=", self.connection.id)]
+        ).active = False
+        self.connection.sync_interval = 60
+        self.env["superoffice.connection"]._cron_pull()
+        self.assertEqual(self.pull_runs(), 1)
+        self.env["superoffice.sync.event"].create({
+            "connection_id": self.connection.id, "event": "contact.changed",
+            "entity_type": "company", "so_id": 1,
+        })
+        self.env["superoffice.connection"]._cron_pull()
+        self.assertEqual(self.pull_runs(), 2)
+        self.last_run("pull").state = "partial"
+        self.env["superoffice.connection"]._cron_pull()
+        self.assertEqual(self.pull_runs(), 3)
