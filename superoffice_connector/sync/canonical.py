@@ -239,6 +239,9 @@ def display(field: Any, value: Any) -> str:
     if kind_of(field) == "country":
         name = countries.name(value)
         return f"{name} ({value})" if name else value
+    if kind_of(field) == "owner" and str(value).startswith("associate:"):
+        # A SuperOffice user whose e-mail is unknown: its associate id, not the internal key.
+        return f"SuperOffice #{str(value).partition(':')[2]}"
     if isinstance(value, bool):
         return "Yes" if value else "No"
     return str(value)

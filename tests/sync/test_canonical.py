@@ -121,3 +121,10 @@ def test_normalize_is_idempotent(kind, value):
 def test_equal_is_symmetric_and_reflexive(kind, a, b):
     assert equal(kind, a, a)
     assert equal(kind, a, b) == equal(kind, b, a)
+
+
+def test_owner_without_known_email_is_displayed_by_its_superoffice_id():
+    from superoffice_connector.sync import canonical
+
+    assert canonical.display("owner", "associate:5") == "SuperOffice #5"
+    assert canonical.display("owner", "Ola@Example.com") == "ola@example.com"
