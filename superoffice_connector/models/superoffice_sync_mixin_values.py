@@ -66,6 +66,19 @@ class SuperofficeSyncMixin(models.AbstractModel):
         self.ensure_one()
         connection = connection or self._superoffice_default_connection()
         fields = fields or connection._mapping(self._superoffice_entity_type())
+        vals, members = self._superoffice_orm_values(values, fields, connection)
+        if vals:
+            self.with_context(superoffice_sync=True).write(vals)
+        if members is not None:
+            self._superoffice_apply_members(members, connection)
+        return vals
+
+    def _superoffice_orm_values(self, values, fields, connection, memo=None):
+        """The ORM values of canonical ``values`` for these records (empty: a new record), and
+        the project members to apply apart (None when not mapped).
+
+        With ``memo`` (a dict), the lookup of a relational value is made once per distinct value
+        across calls (the bulk import)."""
         vals, members = {}, None
         for fmap in fields:
             if fmap.key not in values or not fmap.writes_odoo:
@@ -76,14 +89,17 @@ class SuperofficeSyncMixin(models.AbstractModel):
             if fmap.transform == "members":
                 members = values[fmap.key]
                 continue
-            found, value = self._superoffice_convert(fmap, field, values[fmap.key], connection)
+            value = values[fmap.key]
+            if memo is not None and field.type in ("many2one", "many2many"):
+                key = (fmap.key, repr(value))
+                if key not in memo:
+                    memo[key] = self._superoffice_convert(fmap, field, value, connection)
+                found, value = memo[key]
+            else:
+                found, value = self._superoffice_convert(fmap, field, value, connection)
             if found:
                 vals[fmap.odoo_field] = value
-        if vals:
-            self.with_context(superoffice_sync=True).write(vals)
-        if members is not None:
-            self._superoffice_apply_members(members, connection)
-        return vals
+        return vals, members
 
     @api.model
     def _superoffice_create(self, values_list, fields, connection, vals_list):
@@ -97,27 +113,8 @@ class SuperofficeSyncMixin(models.AbstractModel):
         new = self.browse()
         create_vals, members_list = [], []
         for values, base_vals in zip(values_list, vals_list, strict=True):
-            vals, members = dict(base_vals), None
-            for fmap in fields:
-                if fmap.key not in values or not fmap.writes_odoo:
-                    continue
-                field = self._fields.get(fmap.odoo_field)
-                if field is None:
-                    continue
-                if fmap.transform == "members":
-                    members = values[fmap.key]
-                    continue
-                value = values[fmap.key]
-                if field.type in ("many2one", "many2many"):
-                    key = (fmap.key, repr(value))
-                    if key not in memo:
-                        memo[key] = new._superoffice_convert(fmap, field, value, connection)
-                    found, value = memo[key]
-                else:
-                    found, value = new._superoffice_convert(fmap, field, value, connection)
-                if found:
-                    vals[fmap.odoo_field] = value
-            create_vals.append(vals)
+            vals, members = new._superoffice_orm_values(values, fields, connection, memo)
+            create_vals.append({**base_vals, **vals})
             members_list.append(members)
         records = self.with_context(superoffice_sync=True).create(create_vals)
         for record, members in zip(records, members_list, strict=True):
