@@ -197,7 +197,8 @@ def run(args):
             browser.type("input[name=login]", "admin")
             browser.type("input[name=password]", "admin")
             browser.click("button[type=submit]")
-            time.sleep(2)
+            # The first page of a new database builds the web assets: allow for it.
+            browser.wait(".o_main_navbar", timeout=180)
             # Connect: likely matches, quick search, advanced search, resolve, linked tab
             browser.goto(f"{url}/odoo/contacts/{partner}")
             browser.click(".o_notebook a[name='superoffice']")
