@@ -11,7 +11,8 @@ from superoffice_connector.api.query import all_of, any_of
 
 ALPHABET = string.ascii_letters + "'&%+#=?/ øæå-"
 texts = st.text(alphabet=ALPHABET, min_size=0, max_size=8)
-names = st.text(alphabet=ALPHABET, min_size=1, max_size=10)
+# SuperOffice (and the simulator) refuse a company whose name is blank.
+names = st.text(alphabet=ALPHABET, min_size=1, max_size=10).filter(str.strip)
 
 
 def _fold(text):
