@@ -9,6 +9,7 @@ On-site there is nothing to discover: ``base_url`` is the API root.
 
 import threading
 from datetime import datetime, timedelta, timezone
+from urllib.parse import quote
 
 from .exceptions import MalformedResponseError, NotFoundError, TenantNotRunningError
 from .parsing import parse_datetime
@@ -59,7 +60,8 @@ class TenantDiscovery:
 
     def _discover(self, deadline):
         cfg = self.client.config
-        path = f"/api/state/{cfg.tenant}"
+        # Escaped: a tenant value is configuration typed by a person, never a path of its own.
+        path = f"/api/state/{quote(cfg.tenant, safe='')}"
         try:
             response = self.client.transport.send("GET", cfg.root_url + path, deadline=deadline)
         except NotFoundError:

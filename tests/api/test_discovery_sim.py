@@ -40,6 +40,13 @@ def test_unknown_tenant_gives_clear_error(sim):
         client.contacts.get(1)
 
 
+def test_tenant_is_escaped_in_the_state_url(sim):
+    """A tenant typed with URL characters names no other URL (here: the real tenant's state)."""
+    tenant = f"{sim.tenant}?x=1"
+    with make_client(sim, tenant=tenant) as client, pytest.raises(TenantNotRunningError):
+        client.contacts.get(1)
+
+
 @pytest.mark.parametrize("state", ["Suspended", "OfflineMaintenance", "Deleted"])
 def test_tenant_not_running_gives_clear_error(sim, state):
     sim.set_tenant_state(state)
