@@ -186,30 +186,12 @@ class SuperofficeSyncPull(models.AbstractModel):
                 if link is None:
                     new += self._read_new(connection, entity_type, so_id, service, stats)
                     continue
-                self._pull_one(connection, entity_type, so_id, link, service, stats)
+                self._read_and_sync(connection, link, service, stats, f"{entity_type} {so_id}")
         except StopRun:
             self._import_entities(connection, entity_type, new, stats)
             raise
         self._import_entities(connection, entity_type, new, stats)
         return {link.so_id for link in busy}
-
-    def _pull_one(self, connection, entity_type, so_id, link, service, stats):
-        label = f"{entity_type} {so_id}"
-        try:
-            with self.env.cr.savepoint():
-                try:
-                    entity = service.get(so_id)
-                except so_exc.NotFoundError:
-                    stats.count(self._apply_deleted(connection, link))
-                    return
-                outcome = self._sync_entity(connection, link, entity, service)
-            stats.count(outcome)
-        except StopRun:
-            raise
-        except Exception as exc:  # noqa: BLE001 - one bad record never stops the others
-            if not isinstance(exc, so_exc.SuperOfficeError):
-                _logger.exception("SuperOffice pull of %s failed", label)
-            self._handle_record_error(connection, exc, stats, link, label)
 
     def _read_new(self, connection, entity_type, so_id, service, stats):
         """Read a SuperOffice record that has no link; returns ``[entity]`` to import, or

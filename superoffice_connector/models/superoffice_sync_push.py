@@ -10,15 +10,10 @@ and, when something changed in Odoo, one PATCH with only the changed fields, gua
 ``If-Unmodified-Since``.
 """
 
-import logging
-
 from odoo import fields, models
 from odoo.exceptions import UserError
 
-from ..api import exceptions as so_exc
 from .superoffice_sync_service import KIND, RunStats, StopRun
-
-_logger = logging.getLogger(__name__)
 
 
 class SuperofficeSyncPush(models.AbstractModel):
@@ -64,23 +59,9 @@ class SuperofficeSyncPush(models.AbstractModel):
         client = connection._get_client()
         for link in links:
             service = client.service(KIND[link.entity_type])
-            try:
-                with self.env.cr.savepoint():
-                    try:
-                        entity = service.get(link.so_id)
-                    except so_exc.NotFoundError:
-                        outcome = self._apply_deleted(connection, link)
-                    else:
-                        outcome = self._sync_entity(connection, link, entity, service)
-                stats.count(outcome)
-            except StopRun:
-                raise
-            except Exception as exc:  # noqa: BLE001 - one bad record never stops the others
-                if not isinstance(exc, so_exc.SuperOfficeError):
-                    _logger.exception("SuperOffice sync of link %s failed", link.id)
-                self._handle_record_error(
-                    connection, exc, stats, link, f"{link.entity_type} {link.so_id}"
-                )
+            self._read_and_sync(
+                connection, link, service, stats, f"{link.entity_type} {link.so_id}"
+            )
 
     def _sync_one(self, connection, link):
         """Sync now of one link, both ways; see ``superoffice.connection._sync_link``."""

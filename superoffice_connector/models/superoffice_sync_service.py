@@ -304,6 +304,28 @@ class SuperofficeSyncService(models.AbstractModel):
         return "conflict"
 
     @api.model
+    def _read_and_sync(self, connection, link, service, stats, label):
+        """Read ``link``'s SuperOffice record and merge it, in a savepoint of its own.
+
+        A record gone from SuperOffice is handled as deleted; any other error is recorded on the
+        link and counted, so one bad record never stops the others (StopRun still ends the run).
+        """
+        try:
+            with self.env.cr.savepoint():
+                try:
+                    entity = service.get(link.so_id)
+                except so_exc.NotFoundError:
+                    outcome = self._apply_deleted(connection, link)
+                else:
+                    outcome = self._sync_entity(connection, link, entity, service)
+            stats.count(outcome)
+        except StopRun:
+            raise
+        except Exception as exc:  # noqa: BLE001 - one bad record never stops the others
+            if not isinstance(exc, so_exc.SuperOfficeError):
+                _logger.exception("SuperOffice sync of %s failed", label)
+            self._handle_record_error(connection, exc, stats, link, label)
+
     def _apply_deleted(self, connection, link):
         """The SuperOffice record was (soft-)deleted: archive the Odoo record, or only drop the
         link, as the connection says."""
