@@ -227,6 +227,13 @@ def recover_base(
         return None if base is None else dict(base)
     recovered = dict(base or {})
     for f in fields:
-        if f.key in pending and equal(f, pending[f.key], so.get(f.key)):
-            recovered[f.key] = pending[f.key]
+        if f.key not in pending:
+            continue
+        # SuperOffice still holding the old base value is the one sign that the write did not
+        # arrive. Holding the pending value, or a third value (a SuperOffice user edited it after
+        # our write), it arrived: the pending value is the base, so an Odoo edit made since
+        # then is an edit (a conflict when SuperOffice changed too), never silently overwritten.
+        if f.key in recovered and equal(f, recovered[f.key], so.get(f.key)):
+            continue
+        recovered[f.key] = pending[f.key]
     return recovered
