@@ -99,6 +99,16 @@ class Entity(Record):
         return self._date("CreatedDate")
 
     @property
+    def change_stamp(self):
+        """``(UpdatedDate, UpdatedBy's associate id)`` as SuperOffice sent them: the pair moves
+        with every write to the record (the date has a resolution of one second)."""
+        updated = self._data.get("UpdatedDate")
+        return (
+            updated if isinstance(updated, str) else None,
+            self._list_item_id("UpdatedBy", "AssociateId"),
+        )
+
+    @property
     def deleted(self):
         return bool(self._data.get("Deleted"))
 

@@ -132,3 +132,17 @@ def test_project_crud_and_members(client, sim):
     assert len(client.projects.members(project.id)) == 1
     member_id = with_member.members[0].id
     assert client.projects.remove_member(project.id, member_id).members == ()
+
+
+def test_change_stamp_moves_with_every_write_and_names_the_writer(client, sim):
+    from superoffice_sim.refdata import SYSTEM_ASSOCIATE_ID, USER_ASSOCIATE_ID
+
+    me = client.current_principal()["AssociateId"]
+    other = USER_ASSOCIATE_ID if me != USER_ASSOCIATE_ID else SYSTEM_ASSOCIATE_ID
+    sim.store.patch("contact", 1, {"Department": "Stamp zero"}, associate_id=other)
+    before = client.contacts.get(1).change_stamp
+    ours = client.contacts.patch(1, {"Department": "Stamp one"}).change_stamp
+    assert ours[0] > before[0] and (before[1], ours[1]) == (other, me)
+    sim.store.patch("contact", 1, {"Department": "Stamp two"}, associate_id=other)
+    theirs = client.contacts.get(1).change_stamp
+    assert theirs[0] > ours[0] and theirs[1] == other

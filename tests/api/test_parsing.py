@@ -123,3 +123,5 @@ def test_entity_is_read_only():
     raw = project.raw
     raw["Name"] = "changed"
     assert project.name != "changed"
+    assert project.change_stamp == ("2020-06-03T17:46:13", 5)
+    assert Project({"ProjectId": 1, "UpdatedBy": None}).change_stamp == (None, None)
