@@ -24,8 +24,8 @@ Every automatic choice (policy or direction) is in :attr:`MergeResult.decisions`
 ``new_base`` is the snapshot to store once both writes succeeded; a value we wrote comes back
 equal to it, so it is not seen as a change again (no ping-pong). If the process dies between the
 remote write and storing the snapshot, the next run finds both sides equal (``both_same``) and
-just moves the base; an Odoo edit made in between is only safe when the caller kept the pending
-writes and passes the base through :func:`recover_base`.
+just moves the base; an Odoo edit made in between is only safe when the caller stored the run's
+:func:`in_flight` record before the PATCH and passes it through :func:`recover_base`.
 
     >>> from .mapping import FieldMap
     >>> fields = (FieldMap("city", "City", "city", "Address.Postal.City"),)
@@ -205,35 +205,93 @@ def _both_changed(
     return None
 
 
+def in_flight(
+    base: Mapping[str, Any] | None,
+    result: MergeResult,
+    stamp: tuple[str | None, int | None],
+    ours: int | None,
+) -> dict[str, Any]:
+    """The record of a run about to PATCH ``result.to_so``, to store durably *before* the PATCH.
+
+    ``base`` is the base the run merged with; ``stamp`` is SuperOffice's change stamp of the
+    record as the run read it: ``(updated, updated_by)``, its ``UpdatedDate`` (the value our
+    ``If-Unmodified-Since`` is built from) and the associate id of ``UpdatedBy``; ``ours`` is
+    the associate the connection writes as. JSON-serialisable; see :func:`recover_base`.
+    """
+    return {
+        "base": None if base is None else dict(base),
+        "to_so": dict(result.to_so),
+        "to_odoo": sorted(result.to_odoo),
+        "new_base": dict(result.new_base),
+        "stamp": list(stamp),
+        "ours": ours,
+    }
+
+
 def recover_base(
     base: Mapping[str, Any] | None,
-    pending: Mapping[str, Any] | None,
+    flight: Mapping[str, Any] | None,
     so: Mapping[str, Any],
+    stamp: tuple[str | None, int | None],
     fields: Iterable[FieldMap],
 ) -> dict[str, Any] | None:
-    """The base after a run that died between the SuperOffice write and saving the base.
+    """The base after a run that died between its SuperOffice write and saving its base.
 
-    ``pending`` is the ``to_so`` of that run, stored on the link *before* the PATCH. A pending
-    value SuperOffice now holds reached it: it becomes the base of that key. Without this, an
-    Odoo edit made before the next run back to the old base value would look unchanged and be
-    overwritten by the value we wrote ourselves.
+    ``flight`` is that run's :func:`in_flight` record (the latest one: each run merges with the
+    base recovered from the previous record, so the latest one carries the earlier ones); ``so``
+    and ``stamp`` are what SuperOffice holds now. Without a record ``base`` is returned as is.
+
+    Per key, what the dead run saw still holds, except for its writes:
+
+    - a key it wrote to Odoo: that write was rolled back, the run's own base stays;
+    - a key it PATCHed: an unchanged stamp means nothing was written to the record since the
+      run read it, so the PATCH did not arrive: the run's own base stays. A stamp changed by
+      the connection's own associate means the PATCH arrived and nobody wrote after it: the
+      value sent is the base. A stamp changed by anyone else leaves two stories that end
+      differently (the PATCH never arrived and a user edited; or it arrived and a user edited
+      after it, perhaps back to the old value or to the value sent): the base of that key is
+      unknown and left out, so any difference between the two sides is a conflict (or the
+      policy's choice, reported), never a silent overwrite;
+    - any other key: the run's new base (two sides that agreed at its read agreed for real).
+
+    The stamp has SuperOffice's one-second resolution: a PATCH that arrives in the same second
+    as the write before it leaves the stamp's date unchanged, but not its ``UpdatedBy`` unless
+    that write was ours too.
 
         >>> from .mapping import FieldMap
         >>> fields = (FieldMap("city", "City", "city", "Address.Postal.City"),)
-        >>> recover_base({"city": "Oslo"}, {"city": None}, {"city": None}, fields)
-        {'city': None}
+        >>> flight = {"base": {"city": "Oslo"}, "to_so": {"city": "Bergen"}, "to_odoo": [],
+        ...           "new_base": {"city": "Bergen"}, "stamp": ["10:00:00", 7], "ours": 5}
+        >>> recover_base({"city": "Oslo"}, flight, {"city": "Bergen"}, ("10:00:04", 5), fields)
+        {'city': 'Bergen'}
+        >>> recover_base({"city": "Oslo"}, flight, {"city": "Oslo"}, ("10:00:00", 7), fields)
+        {'city': 'Oslo'}
+        >>> recover_base({"city": "Oslo"}, flight, {"city": "Oslo"}, ("10:00:09", 7), fields)
+        {}
     """
-    if not pending:
+    if not flight:
         return None if base is None else dict(base)
-    recovered = dict(base or {})
+    used = flight.get("base")
+    used = {} if used is None else used
+    to_so, to_odoo = flight.get("to_so") or {}, set(flight.get("to_odoo") or ())
+    new_base = flight.get("new_base") or {}
+    read, ours = tuple(flight.get("stamp") or (None, None)), flight.get("ours")
+    stamp = tuple(stamp)
+    untouched = read[0] is not None and stamp == read
+    ours_last = not untouched and bool(ours) and stamp[1] == ours and stamp[0] is not None
+    keys = {f.key for f in fields}
+    recovered = {k: v for k, v in new_base.items() if k not in keys}
     for f in fields:
-        if f.key not in pending:
-            continue
-        # SuperOffice still holding the old base value is the one sign that the write did not
-        # arrive. Holding the pending value, or a third value (a SuperOffice user edited it after
-        # our write), it arrived: the pending value is the base, so an Odoo edit made since
-        # then is an edit (a conflict when SuperOffice changed too), never silently overwritten.
-        if f.key in recovered and equal(f, recovered[f.key], so.get(f.key)):
-            continue
-        recovered[f.key] = pending[f.key]
+        key = f.key
+        if key in to_so:
+            sent = to_so[key]
+            if ours_last:
+                recovered[key] = sent
+            elif key in used and (untouched or equal(f, used[key], sent)):
+                recovered[key] = used[key]
+        elif key in to_odoo:
+            if key in used:
+                recovered[key] = used[key]
+        elif key in new_base:
+            recovered[key] = new_base[key]
     return recovered

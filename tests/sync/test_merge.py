@@ -1,7 +1,7 @@
 import pytest
 
 from superoffice_connector.sync.mapping import FieldMap, default_mapping
-from superoffice_connector.sync.merge import recover_base, three_way
+from superoffice_connector.sync.merge import in_flight, recover_base, three_way
 
 F = (
     FieldMap("city", "City", "city", "Address.Postal.City"),
@@ -142,16 +142,75 @@ def test_default_mapping_merges():
     assert not result.changed
 
 
+OURS, USER = 5, 7  # associate ids: the connection's, a SuperOffice user's
+T0 = ("2026-11-26T10:00:00", USER)  # SuperOffice's change stamp as the run read it
+T1_OURS, T1_USER = ("2026-11-26T10:05:00", OURS), ("2026-11-26T10:05:00", USER)
+
+
 def test_edit_back_to_the_old_base_after_a_crash_is_kept_with_recover_base():
     first = merge(odoo={"city": None})
     assert first.to_so == {"city": None}
+    flight = in_flight(BASE, first, T0, OURS)
     # SuperOffice took the write, the base was not saved; then Odoo is set back to "Oslo"
     odoo_now, so_now = {**BASE, "city": "Oslo"}, {**BASE, "city": None}
     stale = three_way(BASE, odoo_now, so_now, F)
-    assert stale.to_odoo == {"city": None}  # what goes wrong without the pending record
-    base = recover_base(BASE, first.to_so, so_now, F)
+    assert stale.to_odoo == {"city": None}  # what goes wrong without the record
+    base = recover_base(BASE, flight, so_now, T1_OURS, F)
     result = three_way(base, odoo_now, so_now, F)
     assert result.to_so == {"city": "Oslo"} and not result.to_odoo
-    # a pending write that did not reach SuperOffice leaves the base alone
-    assert recover_base(BASE, {"city": "Bergen"}, {**BASE}, F) == BASE
-    assert recover_base(None, None, so_now, F) is None
+    assert recover_base(None, None, so_now, T1_OURS, F) is None
+    assert recover_base(BASE, None, so_now, T1_OURS, F) == BASE
+    # a SuperOffice user wrote after us: whether our value or the user's is the newer is
+    # unknown, so the difference is a conflict
+    base = recover_base(BASE, flight, so_now, T1_USER, F)
+    assert "city" not in base
+    assert [c.key for c in three_way(base, odoo_now, so_now, F).conflicts] == ["city"]
+
+
+def test_a_write_that_did_not_arrive_leaves_the_base_alone():
+    flight = in_flight(BASE, merge(odoo={"city": "Bergen"}), T0, OURS)
+    # the record's stamp did not move: nothing was written to it since the run read it
+    assert recover_base(BASE, flight, dict(BASE), T0, F) == BASE
+    result = three_way(BASE, {**BASE, "city": "Bergen"}, dict(BASE), F)
+    assert result.to_so == {"city": "Bergen"}  # pushed again, no conflict
+
+
+def test_a_write_whose_arrival_is_unknown_makes_a_difference_a_conflict():
+    """The stamp moved and SuperOffice holds the old value: either the PATCH never arrived and
+    someone edited another field, or it arrived and a user set the value back. The two stories
+    end differently, so neither side is overwritten silently."""
+    flight = in_flight(BASE, merge(odoo={"city": "Bergen"}), T0, OURS)
+    so_now = {**BASE, "phone": "+47 11"}
+    base = recover_base(BASE, flight, so_now, T1_USER, F)
+    assert "city" not in base and base["phone"] == BASE["phone"]
+    result = three_way(base, {**BASE, "city": "Bergen"}, so_now, F)
+    assert [c.key for c in result.conflicts] == ["city"] and not result.to_so
+    assert result.to_odoo == {"phone": "+47 11"}
+    # same value on both sides: nothing to decide, the base is known again
+    again = three_way(base, {**BASE, "city": "Oslo"}, so_now, F)
+    assert again.status["city"] == "both_same" and again.new_base["city"] == "Oslo"
+    # with an automatic policy the choice is made and reported
+    auto = three_way(base, {**BASE, "city": "Bergen"}, so_now, F, "odoo_wins")
+    assert auto.to_so == {"city": "Bergen"} and [d.key for d in auto.decisions] == ["city"]
+
+
+def test_recovery_keeps_what_the_dead_run_saw_and_undoes_its_odoo_writes():
+    run = merge(odoo={"city": "Bergen", "phone": "+47 99"}, so={"phone": "+47 99", "number": "11"})
+    assert run.to_odoo == {"number": "11"} and run.status["phone"] == "both_same"
+    flight = in_flight(BASE, run, T0, OURS)
+    so_now = {**BASE, "city": "Bergen", "phone": "+47 99", "number": "11"}
+    base = recover_base(BASE, flight, so_now, T1_OURS, F)
+    # the sides agreed on the phone at the dead run's read; its Odoo write was rolled back
+    assert base["phone"] == "+47 99" and base["number"] == "10" and base["city"] == "Bergen"
+    # so an Odoo edit of the phone back to the old value is an edit, and the number is pulled
+    result = three_way(base, {**BASE, "city": "Bergen"}, so_now, F)
+    assert result.to_so == {"phone": BASE["phone"]} and result.to_odoo == {"number": "11"}
+
+
+def test_in_flight_record_is_plain_json():
+    import json
+
+    flight = in_flight(None, merge(odoo={"city": "Bergen"}, base=None), (None, None), None)
+    assert json.loads(json.dumps(flight)) == flight
+    assert recover_base(None, flight, dict(BASE), (None, None), F) == {
+        k: v for k, v in BASE.items() if k in ("phone", "number", "vat")}
