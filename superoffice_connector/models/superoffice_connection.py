@@ -224,6 +224,24 @@ class SuperofficeConnection(models.Model):
         )
         return self._notification(self.env._("Connection works"), message, "success")
 
+    def _own_associate_id(self):
+        """The SuperOffice associate this connection writes as (``UpdatedBy`` of our writes):
+        known from Test connection, else asked once. ``None`` when SuperOffice cannot say now;
+        the sync then treats every write it did not see as someone else's (the safe side)."""
+        self.ensure_one()
+        if self.superoffice_associate_id:
+            return self.superoffice_associate_id
+        try:
+            principal = self._get_client().current_principal() or {}
+        except (so_exc.SuperOfficeError, ValueError) as exc:
+            _logger.info("SuperOffice: who we are is unknown for now (%s)", exc)
+            return None
+        associate_id = principal.get("AssociateId")
+        if not isinstance(associate_id, int) or associate_id <= 0:
+            return None
+        self.sudo().superoffice_associate_id = associate_id
+        return associate_id
+
     def action_view_links(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

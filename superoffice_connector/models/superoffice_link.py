@@ -23,6 +23,9 @@ ENTITY_TYPES = [("company", "Company"), ("person", "Person"), ("project", "Proje
 PUSH_CRON_XMLID = "superoffice_connector.superoffice_cron_push"
 
 
+_FLIGHTS = "superoffice_connector.flights"  # cursor cache key: link id -> latest write in flight
+
+
 class SuperofficeLink(models.Model):
     _name = "superoffice.link"
     _description = "SuperOffice Link"
@@ -194,18 +197,50 @@ class SuperofficeLink(models.Model):
             ("link_id", "=", self.id), ("id", ">", self.sudo().pending_so_resolved_id),
         ])
 
-    def _recovered_base(self, so_values, fields_, pending=None):
-        """The base snapshot corrected by the writes in flight SuperOffice received
-        (``sync.merge.recover_base``, applied oldest first)."""
-        base = self.base_snapshot or None
-        if base is None:
-            return None  # no base, nothing judged "unchanged": nothing to correct
-        for row in pending if pending is not None else self._pending_so_rows():
-            base = merge.recover_base(base, row.so_values, so_values, fields_)
-        return base
+    def _load_flights(self):
+        """Read the latest write in flight of each link, in a fresh cursor.
 
-    def _store_pending_so(self, values):
-        """Commit ``values`` (a ``to_so`` about to be PATCHed) at once; returns the row id.
+        Called once the links are locked: the run that wrote the row has ended by then (it held
+        the lock), but its row may have been committed after this transaction's snapshot was
+        taken, so the transaction itself might not see it. Kept in the cursor's cache for the
+        batch (one query for all its links); returns that cache."""
+        ids = [link_id for link_id in self.ids if link_id]
+        cache = self.env.cr.cache[_FLIGHTS] = {}  # what was read for earlier batches may be stale
+        if not ids:
+            return cache
+        with self.env.registry.cursor() as cr:
+            cr.execute(
+                "SELECT DISTINCT ON (link_id) link_id, id, flight FROM superoffice_link_pending"
+                " WHERE link_id = ANY(%s) ORDER BY link_id, id DESC",
+                [ids],
+            )
+            rows = {link_id: (row_id, flight) for link_id, row_id, flight in cr.fetchall()}
+        for link_id in ids:
+            cache[link_id] = rows.get(link_id)
+        return cache
+
+    def _flight(self):
+        """``(row id, record)`` of the last write in flight not yet in the base snapshot (a
+        ``sync.merge.in_flight`` record), or ``(0, None)``."""
+        self.ensure_one()
+        cache = self.env.cr.cache.get(_FLIGHTS) or {}
+        if self.id not in cache:
+            cache = self._load_flights()
+        entry = cache.get(self.id)
+        if entry and entry[1] and entry[0] > self.sudo().pending_so_resolved_id:
+            return entry
+        return 0, None
+
+    def _recovered_base(self, so_values, stamp, fields_, flight=None):
+        """The base snapshot corrected by the last write in flight (``sync.merge.recover_base``):
+        ``stamp`` is SuperOffice's ``(UpdatedDate, UpdatedBy)`` of the record as just read."""
+        if flight is None:
+            flight = self._flight()[1]
+        return merge.recover_base(self.base_snapshot or None, flight, so_values, stamp, fields_)
+
+    def _store_pending_so(self, flight):
+        """Commit ``flight`` (a ``sync.merge.in_flight`` record of a ``to_so`` about to be
+        PATCHed) at once; returns the row id.
 
         A separate cursor, because the caller's transaction must not commit here: a cron batch
         commits many links at once (every record in its own savepoint), and Sync now and the
@@ -215,9 +250,11 @@ class SuperofficeLink(models.Model):
         self.ensure_one()
         with self.env.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            return env["superoffice.link.pending"].create({
-                "link_id": self.id, "so_values": values,
+            row_id = env["superoffice.link.pending"].create({
+                "link_id": self.id, "so_values": flight["to_so"], "flight": flight,
             }).id
+        self.env.cr.cache.setdefault(_FLIGHTS, {})[self.id] = (row_id, flight)
+        return row_id
 
     def _settle_pending_so(self, pending_ids):
         """Values for ``write``: the writes in flight ``pending_ids`` are in the base now.
@@ -230,6 +267,16 @@ class SuperofficeLink(models.Model):
             ("link_id", "=", self.id), ("id", "<=", max(pending_ids)),
         ]).unlink()
         return {"pending_so_resolved_id": max(pending_ids)}
+
+    def _settle_all_pending_so(self):
+        """Values for ``write`` next to a base snapshot made outside the sync engine (the Connect
+        and conflict wizards): it is newer than any write in flight, so they are settled, or
+        the next run would recover the base from a stale record."""
+        self.ensure_one()
+        row_id, _flight = self._load_flights().get(self.id) or (0, None)
+        if row_id <= self.sudo().pending_so_resolved_id:
+            return {}
+        return self._settle_pending_so([row_id])
 
     # ------------------------------------------------------------------ actions
 

@@ -1,9 +1,12 @@
-"""SuperOffice writes in flight: the values of a PATCH, committed before the PATCH is sent.
+"""SuperOffice writes in flight: the record of a PATCH, committed before the PATCH is sent.
 
-A run that dies after SuperOffice accepted a PATCH but before Odoo committed the new base leaves
-the link with its old base. The next run passes that base and these rows through
-``sync.merge.recover_base`` (see ``superoffice.link._recovered_base``), so an Odoo edit made in
-between back to the old value is not mistaken for "unchanged" and overwritten.
+A run that dies after sending a PATCH but before Odoo committed the new base leaves the link with
+its old base. Its record (``sync.merge.in_flight``: the base it merged with, the values sent,
+the keys written to Odoo, its new base and SuperOffice's change stamp as read) lets the next run
+recover the right base (``sync.merge.recover_base``, see ``superoffice.link._flight``): an Odoo
+edit made in between back to the old value is not mistaken for "unchanged" and overwritten, and
+a field whose newest value cannot be told is a conflict. Only the latest record of a link counts:
+each run merges with the base recovered from the previous one.
 
 Why a table of its own and not a field on the link: the row is written and committed in a
 separate cursor while the run's transaction holds the link's row lock (``try_lock_for_update``,
@@ -26,3 +29,7 @@ class SuperofficeLinkPending(models.Model):
     # A plain integer, not a Many2one: a foreign key check would wait for the link's row lock.
     link_id = fields.Integer(string="Link ID", required=True, index=True)
     so_values = fields.Json(string="Values sent")
+    flight = fields.Json(
+        string="Run record",
+        help="What the run sent and what it read; the next run uses it to finish the write.",
+    )

@@ -163,6 +163,7 @@ class SuperofficeSyncPull(models.AbstractModel):
             and (not lk.next_retry_at or lk.next_retry_at <= now)
         )
         locked = ready.try_lock_for_update()
+        locked._load_flights()
         busy = ready - locked
         if busy:
             self._requeue(connection, busy)

@@ -57,6 +57,7 @@ class SuperofficeSyncPush(models.AbstractModel):
     def _sync_links(self, connection, links, stats):
         """Read each (locked) link's SuperOffice record and merge; errors stay per link."""
         client = connection._get_client()
+        links._load_flights()
         for link in links:
             service = client.service(KIND[link.entity_type])
             self._read_and_sync(

@@ -19,11 +19,13 @@ Crash between the SuperOffice write and the Odoo commit. The PATCH goes out befo
 commits, because the new base snapshot may only be stored once SuperOffice accepted the values.
 If the process dies in between, the link keeps its old base and its "needs sync" state (or the
 pull's watermark did not move), so the record is handled again. Before each PATCH the values
-sent are committed on their own (``superoffice.link._store_pending_so``, a separate cursor); the
-next merge corrects the old base with those SuperOffice now holds (``merge.recover_base``), and
-the rows are settled in the transaction that saves the new base. So an Odoo edit made after the
-crash, even one back to the old value, is seen as an edit and pushed, not overwritten by the
-value we wrote ourselves. Updates are idempotent and this engine never creates records in
+run's record (its base, the values sent, its new base and SuperOffice's change stamp as read:
+``merge.in_flight``) is committed on its own (``superoffice.link._store_pending_so``, a separate
+cursor); the next merge recovers the base from it (``merge.recover_base``), and the record is
+settled in the transaction that saves the new base. So an Odoo edit made after the crash, even
+one back to the old value, is seen as an edit and pushed, not overwritten by the value we wrote
+ourselves; and when SuperOffice's stamp shows that someone else wrote to the record after our
+read, a field whose newest value cannot be told is a conflict, never a silent overwrite. Updates are idempotent and this engine never creates records in
 SuperOffice (creation is the wizard's job, guarded by a marker), so a replay cannot duplicate
 anything. A timestamp-based guard (``If-Unmodified-Since`` from the read) makes SuperOffice
 refuse the PATCH when someone changed the record after our read: the engine reads again,
@@ -179,14 +181,15 @@ class SuperofficeSyncService(models.AbstractModel):
         fields_ = link._mapping()
         lookups = self._lookups(connection)
         record = link._odoo_record()
-        pending = link._pending_so_rows()  # writes of a run that died after its PATCH
-        pending_ids = pending.ids
+        flight_id, flight = link._flight()  # the last write of a run that died after its PATCH
+        pending_ids = [flight_id] if flight_id else []
         for attempt in range(1, MERGE_ATTEMPTS + 1):
             if entity.deleted:
                 return self._apply_deleted(connection, link)
             so_values = transforms.from_superoffice(link.entity_type, entity, fields_, lookups)
             odoo_values = record._superoffice_values(fields_, connection)
-            base = link._recovered_base(so_values, fields_, pending)
+            stamp = entity.change_stamp
+            base = link._recovered_base(so_values, stamp, fields_, flight)
             self._mask_unresolved(fields_, so_values, odoo_values, base)
             result = merge.three_way(
                 base, odoo_values, so_values, fields_, policy=connection.conflict_policy,
@@ -207,7 +210,8 @@ class SuperofficeSyncService(models.AbstractModel):
                 )
             if not patch:
                 break
-            pending_ids.append(link._store_pending_so(result.to_so))
+            flight = merge.in_flight(base, result, stamp, connection._own_associate_id())
+            pending_ids.append(link._store_pending_so(flight))
             try:
                 entity = service.patch(
                     link.so_id, patch,

@@ -30,6 +30,50 @@ class TestSyncConcurrency(SyncCase):
         self.assertEqual(self.so_contact(link.so_id)["Department"], "Pushed")
         self.assertEqual(self.sim.store.count("contact"), companies)
 
+    def _push_with_broken_patch(self, link, kind):
+        """A push whose PATCH of ``link`` gets no usable answer: ``truncate`` (SuperOffice
+        applied it, the answer was cut) or ``reset`` (the connection dropped before it)."""
+        fault = self.sim.faults.add(kind, method="PATCH", path=rf"/Contact/{link.so_id}$")
+        run = self.connection._push()
+        self.sim.faults.remove(fault)
+        self.assertEqual(run.count_failed, 1)
+        self.assertNotEqual(link.state, "linked")
+        self.assertNotEqual(link.base_snapshot["department"], "Pushed")
+
+    def test_applied_patch_with_a_lost_answer_then_edit_back_is_pushed(self):
+        partner, link = self.paired_company("Lost answer AS", Department="Old")
+        partner.superoffice_department = "Pushed"
+        self._push_with_broken_patch(link, "truncate")
+        self.assertEqual(self.so_contact(link.so_id)["Department"], "Pushed")  # it arrived
+        partner.superoffice_department = "Old"  # the user sets it back before the retry
+        self.assertEqual(self.connection._sync_link(link), "pushed")
+        self.assertEqual(self.so_contact(link.so_id)["Department"], "Old")
+        self.assertEqual((partner.superoffice_department, link.state), ("Old", "linked"))
+        self.assertEqual(link.base_snapshot["department"], "Old")
+        self.assertFalse(link.pending_so_values)
+
+    def test_patch_that_never_arrived_is_sent_again_without_a_conflict(self):
+        partner, link = self.paired_company("Never arrived AS", Department="Old")
+        partner.superoffice_department = "Pushed"
+        self._push_with_broken_patch(link, "reset")
+        self.assertEqual(self.so_contact(link.so_id)["Department"], "Old")  # it never arrived
+        self.assertEqual(self.connection._sync_link(link), "pushed")
+        self.assertEqual(self.so_contact(link.so_id)["Department"], "Pushed")
+        self.assertEqual((link.state, link.base_snapshot["department"]), ("linked", "Pushed"))
+
+    def test_user_edit_after_an_unanswered_patch_is_a_conflict(self):
+        """Our PATCH got no answer and a SuperOffice user wrote to the record since: whether
+        the user's value came before or after ours cannot be told, so neither is overwritten."""
+        partner, link = self.paired_company("Who was last AS", Department="Old")
+        partner.superoffice_department = "Pushed"
+        self._push_with_broken_patch(link, "truncate")
+        self.so_edit_contact(link.so_id, Department="Theirs", OrgNr="NO123")
+        self.assertEqual(self.connection._sync_link(link), "conflict")
+        self.assertEqual((link.state, link.conflict_fields), ("conflict", ["department"]))
+        self.assertEqual(partner.superoffice_department, "Pushed")
+        self.assertEqual(self.so_contact(link.so_id)["Department"], "Theirs")
+        self.assertEqual(partner.vat, "NO123")  # the field edited on one side only still flows
+
     def test_edit_back_to_the_old_value_after_a_crash_is_not_overwritten(self):
         """Real transactions: a push dies after its PATCH; the user then sets the field back
         to the value of the old base. The next run pushes that edit instead of taking the

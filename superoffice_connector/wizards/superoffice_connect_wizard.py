@@ -21,7 +21,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 from ..api.query import F, Query
-from ..sync import compare
+from ..sync import compare, merge
 from . import superoffice_search as so_search
 from .superoffice_wizard_mixin import ACTOR_TYPES
 
@@ -228,6 +228,7 @@ class SuperofficeConnectWizard(models.TransientModel):
             applied.base.pop(key, None)
         if applied.to_odoo:
             record._superoffice_apply(applied.to_odoo)
+        old_base = (self.link_id.base_snapshot or None) if self.link_id else None
         link = self._save_link(record, entity, applied.base)
         self.env.flush_all()
         settled = {}
@@ -235,7 +236,15 @@ class SuperofficeConnectWizard(models.TransientModel):
             if self.link_id:
                 # Resolving a conflict changes an existing base: a crash after the PATCH must
                 # not leave the old base to the next run (see superoffice.link.pending).
-                pending_id = link._store_pending_so(applied.to_so)
+                flight = merge.in_flight(
+                    old_base,
+                    merge.MergeResult(
+                        to_odoo=dict(applied.to_odoo), to_so=dict(applied.to_so),
+                        new_base=dict(applied.base),
+                    ),
+                    entity.change_stamp, self.connection_id._own_associate_id(),
+                )
+                pending_id = link._store_pending_so(flight)
                 settled = link.sudo()._settle_pending_so([pending_id])
             entity = self._so_call(self._service().patch, self.so_id, patch)
         link.write(self._link_sync_values(entity))
@@ -272,7 +281,10 @@ class SuperofficeConnectWizard(models.TransientModel):
         if self.link_id:
             snapshot = dict(self.link_id.base_snapshot or {})
             snapshot.update(base)
-            self.link_id.write({"base_snapshot": snapshot, "conflict_fields": False})
+            self.link_id.write({
+                "base_snapshot": snapshot, "conflict_fields": False,
+                **self.link_id.sudo()._settle_all_pending_so(),
+            })
             return self.link_id
         return self._create_link(record, self.entity_type, entity.id, base, self.actor_type)
 
