@@ -141,6 +141,27 @@ class TestSecurity(SuperOfficeCase):
         with self.assertRaises(AccessError):
             self.connection.with_user(self.user_b)._get_client()
 
+    def test_wizards_are_their_users_own(self):
+        colleague = self.make_user(
+            "so_user_2", groups=(USER_GROUP, "base.group_partner_manager")
+        )
+        partner = self.create_company_partner("Private search AS")
+        wizard = self.env["superoffice.connect.wizard"].with_user(self.so_user).create({
+            "connection_id": self.connection.id, "res_model": "res.partner",
+            "res_id": partner.id, "search_text": False,  # blank: lists every company
+        })
+        wizard.action_search()
+        self.assertTrue(wizard.hit_ids)
+        self.assertEqual(wizard.res_id, partner.id)  # its user reads it
+        for model, record in (("superoffice.connect.wizard", wizard),
+                              ("superoffice.connect.wizard.hit", wizard.hit_ids[:1])):
+            other = self.env[model].with_user(colleague)
+            self.assertFalse(other.search([("id", "=", record.id)]))
+            with self.assertRaises(AccessError):
+                other.browse(record.id).read(["display_name"])
+            with self.assertRaises(AccessError):
+                other.browse(record.id).write({})
+
     def test_partner_state_ignores_links_of_other_companies(self):
         partner = self.create_company_partner("Shared AS")
         self.link_partner(partner, 6)
