@@ -46,6 +46,18 @@ class TestImportWizard(SuperOfficeCase):
         self.assertEqual(connect.step, "resolve")
         self.assertEqual(connect.so_id, contact["ContactId"])
 
+    def test_same_org_number_written_differently_is_a_duplicate(self):
+        contact = self.so_create_contact("Written AS", OrgNr="911222444")
+        self.create_company_partner("Other digits AS", vat="NO 911 222 445")
+        partner = self.create_company_partner("Written Company", vat="no 911.222-444")
+        form = self.import_form()
+        form.search_text = "Written"
+        wizard = form.save()
+        wizard.action_search()
+        wizard.hit_ids.filtered(lambda h: h.so_id == contact["ContactId"]).action_pick()
+        self.assertEqual(wizard.duplicate_id, partner)
+        self.assertEqual(wizard.duplicate_reason, "Same VAT / organisation number")
+
     def test_same_name_and_city_is_a_duplicate(self):
         contact = self.so_create_contact("Same Name AS", Address={"Postal": {"City": "Bodø"}})
         partner = self.create_company_partner("Same Name AS", city="Bodø")

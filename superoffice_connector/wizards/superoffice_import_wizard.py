@@ -5,8 +5,11 @@ contacts. An Odoo partner with the same VAT / organisation number, or the same n
 is offered for Connect instead of a duplicate.
 """
 
+import re
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from ..api.query import F, Query
 from ..sync import canonical
@@ -145,12 +148,22 @@ class SuperofficeImportWizard(models.TransientModel):
     def _duplicate_values(self, so_values):
         """An Odoo company with the same VAT/org number, or the same name and city."""
         Partner = self.env["res.partner"]
-        vat = so_search.compact_vat(so_values.get("vat"))
+        vat = re.sub(r"^[A-Z]{2}", "", so_search.compact_vat(so_values.get("vat")))
         if vat:
-            for partner in Partner.search([("is_company", "=", True), ("vat", "!=", False)]):
-                if so_search.compact_vat(partner.vat) in (vat, vat[2:] if vat[:2].isalpha() else vat):
-                    return {"duplicate_id": partner.id, "duplicate_reason": self.env._(
-                        "Same VAT / organisation number")}
+            # Compared in SQL without separators and country prefix ("NO 911 222 333" and
+            # "911222333" are the same), then searched again for the user's access rules.
+            Partner.flush_model(["vat", "is_company"])
+            self.env.cr.execute(SQL(
+                "SELECT id FROM res_partner WHERE is_company AND vat IS NOT NULL AND "
+                "regexp_replace(regexp_replace(upper(vat), '[[:space:].-]', '', 'g'), "
+                "'^[A-Z]{2}', '') = %s",
+                vat,
+            ))
+            ids = [row[0] for row in self.env.cr.fetchall()]
+            partner = ids and Partner.search([("id", "in", ids)], limit=1, order="id")
+            if partner:
+                return {"duplicate_id": partner.id, "duplicate_reason": self.env._(
+                    "Same VAT / organisation number")}
         name, city = so_values.get("name"), so_values.get("city")
         if name:
             domain = [("is_company", "=", True), ("name", "=ilike", name)]
