@@ -11,7 +11,8 @@ import copy
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from .parsing import decode_udefs, parse_datetime, parse_int
+from .exceptions import MalformedResponseError
+from .parsing import NULL_DATE_PREFIX, decode_udefs, parse_datetime, parse_int
 
 
 def freeze(value):
@@ -100,13 +101,23 @@ class Entity(Record):
 
     @property
     def change_stamp(self):
-        """``(UpdatedDate, UpdatedBy's associate id)`` as SuperOffice sent them: the pair moves
-        with every write to the record (the date has a resolution of one second)."""
-        updated = self._data.get("UpdatedDate")
-        return (
-            updated if isinstance(updated, str) else None,
-            self._list_item_id("UpdatedBy", "AssociateId"),
-        )
+        """``(UpdatedDate, UpdatedBy's associate id)``: the pair moves with every write to the
+        record (the date has a resolution of one second). The date is normalised (UTC, ISO
+        8601 without offset), so two spellings of one instant compare equal; SuperOffice's
+        "never" (``0001-01-01``) is kept as it is, and a date that cannot be read gives ``None``
+        (then no two stamps are taken as equal)."""
+        raw = self._data.get("UpdatedDate")
+        try:
+            when = parse_datetime(raw)
+        except MalformedResponseError:
+            when = None
+        if when is not None:
+            updated = when.replace(tzinfo=None).isoformat()
+        elif isinstance(raw, str) and raw.startswith(NULL_DATE_PREFIX):
+            updated = NULL_DATE_PREFIX
+        else:
+            updated = None
+        return updated, self._list_item_id("UpdatedBy", "AssociateId")
 
     @property
     def deleted(self):

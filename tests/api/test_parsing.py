@@ -125,3 +125,16 @@ def test_entity_is_read_only():
     assert project.name != "changed"
     assert project.change_stamp == ("2020-06-03T17:46:13", 5)
     assert Project({"ProjectId": 1, "UpdatedBy": None}).change_stamp == (None, None)
+
+
+def test_change_stamp_compares_instants_not_spellings():
+    def stamp(updated):
+        return Project({"ProjectId": 1, "UpdatedDate": updated,
+                        "UpdatedBy": {"AssociateId": 7}}).change_stamp
+
+    assert stamp("2020-06-03T17:46:13.0000000") == stamp("2020-06-03T17:46:13Z") == (
+        "2020-06-03T17:46:13", 7)
+    assert stamp("2020-06-03T19:46:13+02:00") == stamp("2020-06-03T17:46:13")
+    assert stamp("2020-06-03T17:46:14") != stamp("2020-06-03T17:46:13")
+    assert stamp("0001-01-01T00:00:00") == ("0001-01-01", 7)  # never updated: still a stamp
+    assert stamp("not a date") == (None, 7)
