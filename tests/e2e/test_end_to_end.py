@@ -11,6 +11,9 @@ calls the Odoo server's ``/superoffice/webhook/<id>`` by itself. The scenarios:
 * the same field edited on both sides ends in a conflict, neither value overwritten;
 * with 429, 5xx, a hanging request, an expired ticket and a tenant move injected, edits on both
   sides and a new SuperOffice company all arrive, nothing is created twice and nothing is lost.
+* the server killed (SIGKILL) while its PATCH is on the way, then the field set back in Odoo
+  before the next run: after a restart that edit reaches SuperOffice (the write in flight is
+  recovered, see superoffice.link.pending), nothing is created twice.
 
 Skipped when no Odoo 19 is found (``scripts/odoo_env.find_odoo``: ``ODOO_PYTHON``/``ODOO_PATH``)
 or odoorpc is missing. PostgreSQL: the ``PG*`` variables, else a throwaway cluster. With
@@ -22,6 +25,7 @@ deadline only bounds how long a scenario may take to converge.
 import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -72,6 +76,48 @@ class OdooServer:
         self.port = port
         self.log_path = log_path
         self.url = f"http://127.0.0.1:{port}"
+        self.process = None
+        self.command = None  # (args without the port and cron options, environment)
+
+    def start(self, install=False, cron_threads=1):
+        """Start the server (installing the addon first with ``install``) and log in."""
+        import odoorpc
+
+        args, env = self.command
+        self.port = odoo_env.free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        cmd = [*args, *(["-i", ADDON] if install else []),
+               "--http-port", str(self.port), "--gevent-port", str(odoo_env.free_port()),
+               "--max-cron-threads", str(cron_threads)]
+        self.process = subprocess.Popen(
+            cmd, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, env=env,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            if self.process.poll() is not None:
+                pytest.fail(f"Odoo exited with {self.process.returncode}:\n{self.log_tail()}")
+            try:
+                self.rpc = odoorpc.ODOO("127.0.0.1", port=self.port, timeout=120)
+                self.rpc.login(self.db, "admin", "admin")
+                if self.call("ir.module.module", "search_count",
+                             [("name", "=", ADDON), ("state", "=", "installed")]):
+                    return
+            except Exception:  # noqa: BLE001 - still installing or starting
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"Odoo did not start within {START_TIMEOUT} s:\n{self.log_tail()}")
+            time.sleep(2)
+
+    def kill(self):
+        """The process group dies at once (SIGKILL): no clean shutdown, no commit."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self):
+        if self.process is not None:
+            odoo_env.terminate(self.process)
 
     def call(self, model, method, *args, **kwargs):
         return self.rpc.execute_kw(model, method, list(args), kwargs)
@@ -137,7 +183,7 @@ def odoo(request):
     found = odoo_env.find_odoo()
     if not found:
         pytest.skip("no Odoo 19 found (set ODOO_PYTHON, and ODOO_PATH for a source tree)")
-    odoorpc = pytest.importorskip("odoorpc", reason="odoorpc is not installed (dev extras)")
+    pytest.importorskip("odoorpc", reason="odoorpc is not installed (dev extras)")
     python, odoo_path, _version = found
     stack = contextlib.ExitStack()
     request.addfinalizer(stack.close)
@@ -150,40 +196,19 @@ def odoo(request):
     template = os.environ.get("ODOO_SUITE_TEMPLATE", "")
     if template:
         _create_from_template(python, pg, dbname, template)
-    port = odoo_env.free_port()
     log_path = Path(data_dir) / "odoo.log"
-    cmd = odoo_env.odoo_command(python, odoo_path) + [
+    server = OdooServer(None, dbname, None, log_path)
+    server.command = (odoo_env.odoo_command(python, odoo_path) + [
         "--addons-path", odoo_env.addons_path(python, odoo_path),
         "--data-dir", data_dir,
         "-d", dbname, "--db-filter", f"^{dbname}$",
-        "-i", ADDON,
-        "--http-port", str(port), "--gevent-port", str(odoo_env.free_port()),
         "--http-interface", "127.0.0.1",
-        "--workers", "0", "--max-cron-threads", "1",
+        "--workers", "0",
         "--logfile", str(log_path), "--log-level", "info",
         *odoo_env.db_args(pg),
-    ]  # fmt: skip
-    process = subprocess.Popen(
-        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-        env=odoo_env.odoo_env_vars(odoo_path), start_new_session=True,
-    )
-    stack.callback(odoo_env.terminate, process)
-    server = OdooServer(None, dbname, port, log_path)
-    deadline = time.monotonic() + START_TIMEOUT
-    while True:
-        if process.poll() is not None:
-            pytest.fail(f"Odoo exited with {process.returncode}:\n{server.log_tail()}")
-        try:
-            server.rpc = odoorpc.ODOO("127.0.0.1", port=port, timeout=120)
-            server.rpc.login(dbname, "admin", "admin")
-            if server.call("ir.module.module", "search_count",
-                           [("name", "=", ADDON), ("state", "=", "installed")]):
-                break
-        except Exception:  # noqa: BLE001 - still installing or starting
-            pass
-        if time.monotonic() > deadline:
-            pytest.fail(f"Odoo did not start within {START_TIMEOUT} s:\n{server.log_tail()}")
-        time.sleep(2)
+    ], odoo_env.odoo_env_vars(odoo_path))  # fmt: skip
+    stack.callback(server.stop)
+    server.start(install=True)
     return server
 
 
@@ -335,3 +360,39 @@ def test_faults_end_in_a_consistent_state_without_duplicates_or_lost_edits(odoo,
         assert link["state"] == "linked", link
     assert sim.store.get("contact", odoo_company)["Department"] == "Odoo under faults"
     assert department(odoo, so_company_partner) == "SuperOffice under faults"
+
+
+def test_server_killed_after_its_patch_heals_without_losing_the_next_edit(odoo, sim, connection):
+    """The Odoo server dies (SIGKILL) while its PATCH is on the way; SuperOffice applies it.
+    Before the next run the user sets the field back to its old value: that edit must reach
+    SuperOffice, not be overwritten by the value the dead run wrote. Runs last: it restarts the
+    server."""
+    so_id = sim.store.ids("contact")[1]
+    partner = partner_of(odoo, connection, "company", so_id)
+    old = sim.store.get("contact", so_id)["Department"]
+    assert department(odoo, partner) == old
+    companies = sim.store.count("contact")
+    slow = sim.faults.latency(seconds=4, count=1, method="PATCH", path=rf"/api/v1/Contact/{so_id}$")
+    try:
+        # The write triggers the push cron; its PATCH reaches the simulator, which holds it.
+        odoo.call("res.partner", "write", [partner], {"superoffice_department": "Dead run"})
+        assert eventually(lambda: slow.hits == 1, timeout=30, nudge=lambda: odoo.run_cron(
+            "superoffice_cron_push")), odoo.log_tail()
+        odoo.kill()
+        assert eventually(lambda: sim.store.get("contact", so_id)["Department"] == "Dead run",
+                          timeout=15)
+    finally:
+        sim.faults.clear()
+    # Restarted without the cron thread, so nothing runs before the user's edit.
+    odoo.start(cron_threads=0)
+    (link,) = link_of(odoo, connection, "company", so_id)
+    assert link["state"] == "needs_sync", link  # the dead run's transaction never committed
+    assert department(odoo, partner) == "Dead run"
+    odoo.call("res.partner", "write", [partner], {"superoffice_department": old})
+    assert odoo.run_cron("superoffice_cron_push")
+    (link,) = link_of(odoo, connection, "company", so_id)
+    assert link["state"] == "linked", link
+    assert sim.store.get("contact", so_id)["Department"] == old
+    assert department(odoo, partner) == old
+    assert len(link_of(odoo, connection, "company", so_id)) == 1
+    assert sim.store.count("contact") == companies  # nothing created twice
