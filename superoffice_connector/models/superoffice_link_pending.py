@@ -17,7 +17,7 @@ counts as settled once its id is at most the link's ``pending_so_resolved_id``, 
 in the run's transaction together with the base snapshot.
 """
 
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class SuperofficeLinkPending(models.Model):
@@ -33,3 +33,17 @@ class SuperofficeLinkPending(models.Model):
         string="Run record",
         help="What the run sent and what it read; the next run uses it to finish the write.",
     )
+
+    @api.autovacuum
+    def _gc_settled(self):
+        """Remove the rows already in their link's base, and those of links deleted by the
+        database (a partner, project or connection deleted with its links: ``ondelete``)."""
+        self.env.flush_all()
+        self.env.cr.execute("""
+            DELETE FROM superoffice_link_pending p
+             WHERE NOT EXISTS (SELECT 1 FROM superoffice_link l
+                                WHERE l.id = p.link_id
+                                  AND COALESCE(l.pending_so_resolved_id, 0) < p.id)
+        """)
+        self.env.invalidate_all()
+

@@ -102,3 +102,19 @@ class TestLink(SuperOfficeCase):
         link.action_mark_needs_sync()
         self.assertEqual((link.state, link.retry_count, link.last_error),
                          ("needs_sync", 0, False))
+
+    def test_autovacuum_removes_settled_and_orphan_writes_in_flight(self):
+        partner = self.create_company_partner("Vacuum AS")
+        link = self.link_partner(partner, 11)
+        gone = self.link_partner(self.create_company_partner("Gone AS"), 12)
+        Pending = self.env["superoffice.link.pending"]
+        settled, open_ = (Pending.create({"link_id": link.id, "so_values": {"name": n}})
+                          for n in ("Settled", "Open"))
+        orphan = Pending.create({"link_id": gone.id, "so_values": {"name": "Orphan"}})
+        link.pending_so_resolved_id = settled.id
+        gone.partner_id.unlink()  # the database deletes the link (ondelete cascade)
+        self.assertFalse(gone.exists())
+        Pending._gc_settled()
+        remaining = Pending.search([("id", "in", (settled | open_ | orphan).ids)])
+        self.assertEqual(remaining, open_)
+        self.assertEqual(link.pending_so_values, {"name": "Open"})
