@@ -247,6 +247,24 @@ def db_args(pg):
     return args
 
 
+def create_database(python, pg, dbname, template=None):
+    """Create ``dbname`` (a copy of ``template`` when given) with the Odoo interpreter's
+    psycopg2."""
+    code = (
+        "import sys, psycopg2\n"
+        "h, p, u, pw, db, tpl = sys.argv[1:]\n"
+        "c = psycopg2.connect(host=h, port=p, user=u, password=pw, dbname='postgres')\n"
+        "c.autocommit = True\n"
+        "q = 'CREATE DATABASE \"%s\" ENCODING \\'unicode\\' TEMPLATE \"%s\"' % (db, tpl or 'template0')\n"
+        "c.cursor().execute(q)\n"
+    )
+    subprocess.run(
+        [python, "-c", code, pg["host"], pg["port"], pg["user"], pg["password"], dbname,
+         template or ""],
+        check=True,
+    )
+
+
 def drop_database(python, pg, dbname):
     """Drop ``dbname`` with the Odoo interpreter's psycopg2 (no psql needed on the machine)."""
     code = (

@@ -35,21 +35,6 @@ SHOWN_RE = re.compile(r" (ERROR|CRITICAL|WARNING) .*|^(FAIL|ERROR):|^Traceback|^
 ADDON = "superoffice_connector"
 
 
-def create_database(python, pg, dbname, template):
-    code = (
-        "import sys, psycopg2\n"
-        "h, p, u, pw, db, tpl = sys.argv[1:]\n"
-        "c = psycopg2.connect(host=h, port=p, user=u, password=pw, dbname='postgres')\n"
-        "c.autocommit = True\n"
-        "q = 'CREATE DATABASE \"%s\" ENCODING \\'unicode\\' TEMPLATE \"%s\"' % (db, tpl or 'template0')\n"
-        "c.cursor().execute(q)\n"
-    )
-    subprocess.run(
-        [python, "-c", code, pg["host"], pg["port"], pg["user"], pg["password"], dbname, template],
-        check=True,
-    )
-
-
 UNINSTALL = """
 module = env["ir.module.module"].search([("name", "=", "superoffice_connector")])
 module.button_immediate_uninstall()
@@ -113,7 +98,7 @@ def run_suite(python, odoo_path, pg, log_path):
     process = None
     try:
         if template:
-            create_database(python, pg, dbname, template)
+            odoo_env.create_database(python, pg, dbname, template)
             created = True
         cmd = odoo_env.odoo_command(python, odoo_path) + [
             "--addons-path", odoo_env.addons_path(python, odoo_path),

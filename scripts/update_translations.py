@@ -34,7 +34,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import odoo_env  # noqa: E402
-from odoo_suite import create_database  # noqa: E402
 
 ADDON = "superoffice_connector"
 I18N = odoo_env.ROOT / ADDON / "i18n"
@@ -186,7 +185,7 @@ def export_pot(python, odoo_path, pg, template, ref=None):
     odoo = odoo_env.odoo_command(python, odoo_path)
     try:
         if template:
-            create_database(python, pg, dbname, template)
+            odoo_env.create_database(python, pg, dbname, template)
         print(f"installing {ADDON} into {dbname} ...", flush=True)
         install = subprocess.run(
             odoo + ["-c", str(config), "-d", dbname, "-i", ADDON, "--stop-after-init",

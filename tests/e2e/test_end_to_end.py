@@ -152,20 +152,6 @@ class OdooServer:
         return ""
 
 
-def _create_from_template(python, pg, dbname, template):
-    code = (
-        "import sys, psycopg2\n"
-        "h, p, u, pw, db, tpl = sys.argv[1:]\n"
-        "c = psycopg2.connect(host=h, port=p, user=u, password=pw, dbname='postgres')\n"
-        "c.autocommit = True\n"
-        "c.cursor().execute('CREATE DATABASE \"%s\" TEMPLATE \"%s\"' % (db, tpl))\n"
-    )
-    subprocess.run(
-        [python, "-c", code, pg["host"], pg["port"], pg["user"], pg["password"], dbname, template],
-        check=True,
-    )
-
-
 @pytest.fixture(scope="module")
 def sim():
     server = SimServer(
@@ -195,7 +181,7 @@ def odoo(request):
     stack.callback(odoo_env.drop_database, python, pg, dbname)
     template = os.environ.get("ODOO_SUITE_TEMPLATE", "")
     if template:
-        _create_from_template(python, pg, dbname, template)
+        odoo_env.create_database(python, pg, dbname, template)
     log_path = Path(data_dir) / "odoo.log"
     server = OdooServer(None, dbname, None, log_path)
     server.command = (odoo_env.odoo_command(python, odoo_path) + [
