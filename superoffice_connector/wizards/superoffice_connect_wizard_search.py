@@ -91,14 +91,6 @@ class SuperofficeConnectWizard(models.TransientModel):
         for wizard in self:
             wizard.no_hit = wizard.step == "search" and wizard.searched and not wizard.hit_ids
 
-    @api.depends("connection_id.allow_create_superoffice", "res_model", "res_id")
-    @api.depends_context("uid")
-    def _compute_create_blocked_reason(self):
-        for wizard in self:
-            wizard.create_blocked_reason = (
-                wizard._create_blocked_reason() if wizard.connection_id else False
-            )
-
     @api.depends("connection_id", "entity_type")
     def _compute_show_columns(self):
         for wizard in self:

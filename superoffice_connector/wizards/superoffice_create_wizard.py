@@ -58,14 +58,6 @@ class SuperofficeCreateWizard(models.TransientModel):
     create_blocked_reason = fields.Char(compute="_compute_create_blocked_reason")
     line_ids = fields.One2many("superoffice.create.wizard.line", "wizard_id", string="Values")
 
-    @api.depends("connection_id.allow_create_superoffice", "res_model", "res_id")
-    @api.depends_context("uid")
-    def _compute_create_blocked_reason(self):
-        for wizard in self:
-            wizard.create_blocked_reason = (
-                wizard._create_blocked_reason() if wizard.connection_id else False
-            )
-
     @api.model
     def default_get(self, fields_list):
         values = super().default_get(fields_list)

@@ -147,6 +147,16 @@ class SuperofficeWizardMixin(models.AbstractModel):
             raise AccessError(self.env._("Only SuperOffice users may connect records."))
         record.check_access("write")
 
+    @api.depends("connection_id.allow_create_superoffice", "res_model", "res_id")
+    @api.depends_context("uid")
+    def _compute_create_blocked_reason(self):
+        """For the wizards that declare ``create_blocked_reason``: why Create in SuperOffice is
+        disabled, if it is."""
+        for wizard in self:
+            wizard.create_blocked_reason = (
+                wizard._create_blocked_reason() if wizard.connection_id else False
+            )
+
     def _create_blocked_reason(self, record=None):
         """Why the current user may not create this record in SuperOffice, or ``False``."""
         self.ensure_one()
