@@ -11,17 +11,22 @@ class TestImportWizard(SuperOfficeCase):
         form.entity_type = entity_type
         return form
 
+    def picked(self, search_text, so_id, entity_type="company"):
+        """The wizard after searching ``search_text`` and picking SuperOffice record ``so_id``."""
+        form = self.import_form(entity_type)
+        form.search_text = search_text
+        wizard = form.save()
+        wizard.action_search()
+        wizard.hit_ids.filtered(lambda h: h.so_id == so_id).action_pick()
+        return wizard
+
     def test_create_company_with_persons_in_odoo(self):
         contact = self.so_create_contact("Import Me AS", OrgNr="912345678",
                                          Address={"Postal": {"City": "Trondheim"}})
         person = self.sim.store.create("person", {
             "Firstname": "Eva", "Lastname": "Berg", "Contact": {"ContactId": contact["ContactId"]},
         })
-        form = self.import_form()
-        form.search_text = "Import Me"
-        wizard = form.save()
-        wizard.action_search()
-        wizard.hit_ids.filtered(lambda h: h.so_id == contact["ContactId"]).action_pick()
+        wizard = self.picked("Import Me", contact["ContactId"])
         self.assertFalse(wizard.duplicate_id)
         wizard.line_ids.filtered(lambda line: line.key == "city").value = "Stjørdal"
         action = wizard.action_create_in_odoo()
@@ -35,11 +40,7 @@ class TestImportWizard(SuperOfficeCase):
     def test_existing_partner_offered_for_connect(self):
         contact = self.so_create_contact("Twin AS", OrgNr="NO 911 222 333")
         partner = self.create_company_partner("Twin Company", vat="NO911222333")
-        form = self.import_form()
-        form.search_text = "Twin"
-        wizard = form.save()
-        wizard.action_search()
-        wizard.hit_ids.filtered(lambda h: h.so_id == contact["ContactId"]).action_pick()
+        wizard = self.picked("Twin", contact["ContactId"])
         self.assertEqual(wizard.duplicate_id, partner)
         action = wizard.action_connect_existing()
         connect = self.env["superoffice.connect.wizard"].browse(action["res_id"])
@@ -50,31 +51,19 @@ class TestImportWizard(SuperOfficeCase):
         contact = self.so_create_contact("Written AS", OrgNr="911222444")
         self.create_company_partner("Other digits AS", vat="NO 911 222 445")
         partner = self.create_company_partner("Written Company", vat="no 911.222-444")
-        form = self.import_form()
-        form.search_text = "Written"
-        wizard = form.save()
-        wizard.action_search()
-        wizard.hit_ids.filtered(lambda h: h.so_id == contact["ContactId"]).action_pick()
+        wizard = self.picked("Written", contact["ContactId"])
         self.assertEqual(wizard.duplicate_id, partner)
         self.assertEqual(wizard.duplicate_reason, "Same VAT / organisation number")
 
     def test_same_name_and_city_is_a_duplicate(self):
         contact = self.so_create_contact("Same Name AS", Address={"Postal": {"City": "Bodø"}})
         partner = self.create_company_partner("Same Name AS", city="Bodø")
-        form = self.import_form()
-        form.search_text = "Same Name"
-        wizard = form.save()
-        wizard.action_search()
-        wizard.hit_ids.filtered(lambda h: h.so_id == contact["ContactId"]).action_pick()
+        wizard = self.picked("Same Name", contact["ContactId"])
         self.assertEqual(wizard.duplicate_id, partner)
 
     def test_create_project_in_odoo(self):
         so_project = self.so_create_project("Imported project")
-        form = self.import_form("project")
-        form.search_text = "Imported project"
-        wizard = form.save()
-        wizard.action_search()
-        wizard.hit_ids.filtered(lambda h: h.so_id == so_project["ProjectId"]).action_pick()
+        wizard = self.picked("Imported project", so_project["ProjectId"], "project")
         action = wizard.action_create_in_odoo()
         project = self.env["project.project"].browse(action["res_id"])
         self.assertEqual(project.name, "Imported project")
