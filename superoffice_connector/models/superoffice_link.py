@@ -10,8 +10,6 @@ from markupsafe import Markup
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..sync import merge
-
 STATES = [
     ("linked", "Linked"),
     ("needs_sync", "Needs sync"),
@@ -230,13 +228,6 @@ class SuperofficeLink(models.Model):
         if entry and entry[1] and entry[0] > self.sudo().pending_so_resolved_id:
             return entry
         return 0, None
-
-    def _recovered_base(self, so_values, stamp, fields_, flight=None):
-        """The base snapshot corrected by the last write in flight (``sync.merge.recover_base``):
-        ``stamp`` is SuperOffice's ``(UpdatedDate, UpdatedBy)`` of the record as just read."""
-        if flight is None:
-            flight = self._flight()[1]
-        return merge.recover_base(self.base_snapshot or None, flight, so_values, stamp, fields_)
 
     def _store_pending_so(self, flight):
         """Commit ``flight`` (a ``sync.merge.in_flight`` record of a ``to_so`` about to be

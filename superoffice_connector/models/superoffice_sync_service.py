@@ -189,7 +189,7 @@ class SuperofficeSyncService(models.AbstractModel):
             so_values = transforms.from_superoffice(link.entity_type, entity, fields_, lookups)
             odoo_values = record._superoffice_values(fields_, connection)
             stamp = entity.change_stamp
-            base = link._recovered_base(so_values, stamp, fields_, flight)
+            base = merge.recover_base(link.base_snapshot or None, flight, so_values, stamp, fields_)
             self._mask_unresolved(fields_, so_values, odoo_values, base)
             result = merge.three_way(
                 base, odoo_values, so_values, fields_, policy=connection.conflict_policy,

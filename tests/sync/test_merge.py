@@ -170,9 +170,10 @@ def test_edit_back_to_the_old_base_after_a_crash_is_kept_with_recover_base():
 def test_a_write_that_did_not_arrive_leaves_the_base_alone():
     flight = in_flight(BASE, merge(odoo={"city": "Bergen"}), T0, OURS)
     # the record's stamp did not move: nothing was written to it since the run read it
-    assert recover_base(BASE, flight, dict(BASE), T0, F) == BASE
-    result = three_way(BASE, {**BASE, "city": "Bergen"}, dict(BASE), F)
-    assert result.to_so == {"city": "Bergen"}  # pushed again, no conflict
+    base = recover_base(BASE, flight, dict(BASE), T0, F)
+    assert base == BASE
+    result = three_way(base, {**BASE, "city": "Bergen"}, dict(BASE), F)
+    assert result.to_so == {"city": "Bergen"} and not result.conflicts  # pushed again
 
 
 def test_a_write_whose_arrival_is_unknown_makes_a_difference_a_conflict():
@@ -210,7 +211,10 @@ def test_recovery_keeps_what_the_dead_run_saw_and_undoes_its_odoo_writes():
 def test_in_flight_record_is_plain_json():
     import json
 
-    flight = in_flight(None, merge(odoo={"city": "Bergen"}, base=None), (None, None), None)
+    connect_time = merge(odoo={"city": "Bergen"}, base=None, policy="odoo_wins")
+    assert connect_time.to_so == {"city": "Bergen"}
+    flight = in_flight(None, connect_time, (None, None), None)
     assert json.loads(json.dumps(flight)) == flight
+    # no stamp, no base: whether "Bergen" arrived is unknown, the agreed fields are kept
     assert recover_base(None, flight, dict(BASE), (None, None), F) == {
         k: v for k, v in BASE.items() if k in ("phone", "number", "vat")}
