@@ -13,6 +13,7 @@ country list deviates can pass its own table to :func:`country_id` / :func:`alph
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 # alpha-2, alpha-3, numeric, English short name (ISO 3166-1).
@@ -287,10 +288,12 @@ _BY_NAME: dict[str, str] = {v[2].casefold(): a2 for a2, v in COUNTRIES.items()}
 # Names SuperOffice or users commonly use that differ from the ISO short name.
 _BY_NAME.update({"uk": "GB", "great britain": "GB", "england": "GB", "usa": "US",
                  "united states of america": "US", "holland": "NL", "the netherlands": "NL"})
+_SHOWN = re.compile(r"(.+?)\s*\(\s*([A-Za-z]{2})\s*\)\s*")
 
 
 def alpha2(value: object) -> str | None:
-    """Return the ISO alpha-2 code for an alpha-2/alpha-3 code or English name, else None."""
+    """Return the ISO alpha-2 code for an alpha-2/alpha-3 code, an English name or the display
+    form ``"Norway (NO)"``, else None."""
     if value is None:
         return None
     text = str(value).strip()
@@ -301,6 +304,10 @@ def alpha2(value: object) -> str | None:
         return upper
     if upper in _ALPHA3:
         return _ALPHA3[upper]
+    shown = _SHOWN.fullmatch(text)
+    if shown and shown.group(2).upper() in COUNTRIES:
+        # the display form "Norway (NO)" of the comparison and create screens
+        return shown.group(2).upper()
     return _BY_NAME.get(" ".join(text.split()).casefold())
 
 

@@ -98,6 +98,14 @@ def test_display():
     assert canonical.display("text", None) == ""
 
 
+def test_displayed_country_reads_back_as_its_code():
+    """What the create and compare screens show is accepted again when sent unchanged."""
+    shown = canonical.display("country", "NO")
+    assert canonical.normalize("country", shown) == "NO"
+    assert canonical.normalize("country", "Sweden ( se )") == "SE"
+    assert canonical.normalize("country", "Atlantis (XX)") == "ATLANTIS (XX)"
+
+
 def test_countries_table_has_superoffice_ids():
     expected = {"NO": 578, "SE": 752, "DK": 208, "NL": 528, "GB": 826, "DE": 276, "US": 840,
                 "FI": 246}
