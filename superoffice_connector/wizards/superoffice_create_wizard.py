@@ -1,8 +1,12 @@
 """Create the Odoo record in SuperOffice and link it at once.
 
-The values are prefilled from the mapping (the Odoo value, else the value of SuperOffice's
-``default`` entity) and editable before sending; the POST body is the ``default`` entity with
-the edited values merged in.
+The values are prefilled from the Odoo record (an empty Odoo value stays empty; only a field
+SuperOffice requires takes the value of its ``default`` entity) and editable before sending; the
+POST body is the ``default`` entity with the edited values merged in. Afterwards both sides hold
+the same values: what SuperOffice stored is written to the Odoo record too (an edited City is the
+record's City from then on; a value SuperOffice fills in by itself, such as its default country,
+as well, with a note in the chatter) and becomes the link's base, so the next sync has nothing to
+carry over and nothing to overwrite.
 
 Never two SuperOffice records for one Odoo record:
 
@@ -15,6 +19,7 @@ Never two SuperOffice records for one Odoo record:
   user is asked to check SuperOffice (an ambiguous error) instead of creating a second record.
 """
 
+import json
 from datetime import datetime, timedelta, timezone
 
 from odoo import Command, api, fields, models
@@ -43,6 +48,10 @@ class SuperofficeCreateWizardLine(models.TransientModel):
     key = fields.Char(required=True)
     label = fields.Char(string="Field", readonly=True)
     value = fields.Char()
+    # What the line showed when the dialog opened and the canonical value behind it: an
+    # untouched line sends that value, not a re-reading of its display text.
+    prefill = fields.Char()
+    prefill_value = fields.Char()
     mandatory = fields.Boolean(readonly=True)
     readonly = fields.Boolean(help="Computed by SuperOffice or not written there.")
 
@@ -110,10 +119,13 @@ class SuperofficeCreateWizard(models.TransientModel):
         return values
 
     def _prefill_lines(self, record, parent_so_id=None):
-        """One editable line per field written to SuperOffice: Odoo value, else the default."""
+        """One editable line per field written to SuperOffice, holding the Odoo value.
+
+        An empty Odoo value stays empty; a field SuperOffice requires takes the value of its
+        ``default`` entity."""
         fields_ = self._fmaps()
         odoo_values = record._superoffice_values(fields_)
-        default = self._so_values(self._so_call(self._service().default))
+        default = None
         lines = []
         for sequence, fmap in enumerate(fields_):
             if fmap.key == "company" and self.entity_type == "person":
@@ -121,13 +133,18 @@ class SuperofficeCreateWizard(models.TransientModel):
             if fmap.direction == "none":
                 continue
             value = odoo_values.get(fmap.key)
-            if value is None:
+            if value is None and fmap.mandatory_so:
+                if default is None:
+                    default = self._so_values(self._so_call(self._service().default))
                 value = default.get(fmap.key)
+            shown = self._display(fmap, value) or False
             lines.append(Command.create({
                 "sequence": sequence,
                 "key": fmap.key,
                 "label": fmap.label,
-                "value": canonical.display(fmap, value) or False,
+                "value": shown,
+                "prefill": shown,
+                "prefill_value": json.dumps(value),
                 "mandatory": fmap.mandatory_so,
                 "readonly": not fmap.writes_so,
             }))
@@ -166,20 +183,43 @@ class SuperofficeCreateWizard(models.TransientModel):
             {k: v for k, v in values.items() if v is not None}, default.raw
         )
         entity = self._so_call(service.create, body, marker=self._marker(values))
-        # The SuperOffice record exists from here on: link it in this same transaction (and
-        # write back what SuperOffice computed, e.g. a project number) so it is never orphaned.
-        so_values = self._so_values(entity)
-        to_odoo = {
-            f.key: so_values.get(f.key) for f in self._fmaps()
-            if f.direction == "to_odoo" and f.key in so_values
-        }
-        if to_odoo:
-            record._superoffice_apply(to_odoo)
-        base = {f.key: so_values.get(f.key) for f in self._fmaps() if f.direction != "none"}
+        # The SuperOffice record exists from here on: link it in this same transaction so it is
+        # never orphaned, with both sides holding what SuperOffice stored.
+        base = self._take_superoffice_values(record, entity)
         link = self._create_link(record, self.entity_type, entity.id, base, self.actor_type)
         link.write(self._link_sync_values(entity))
         self._post_skipped(record, skipped)
         return self._back_to_record(record)
+
+    def _take_superoffice_values(self, record, entity):
+        """Write to ``record`` what SuperOffice stored where it differs from the record (the
+        values edited in the dialog, a project number SuperOffice computed); return the base.
+
+        A value Odoo cannot hold (a SuperOffice user with no Odoo user) keeps the record's value
+        in the base, as the sync does, so the next run neither clears it nor sends it back."""
+        fmaps = [f for f in self._fmaps() if f.direction != "none"]
+        so_values = self._so_values(entity)
+        before = record._superoffice_values(fmaps)
+        to_odoo = {
+            f.key: so_values.get(f.key) for f in fmaps
+            if f.writes_odoo and f.key in so_values
+            and not canonical.equal(f, before.get(f.key), so_values.get(f.key))
+        }
+        base = {f.key: so_values.get(f.key) for f in fmaps}
+        if not to_odoo:
+            return base
+        record._superoffice_apply(to_odoo, fmaps, self.connection_id)
+        after = record._superoffice_values(fmaps)
+        taken = [
+            f"{f.label}: {self._display(f, after.get(f.key), entity) or '-'}" for f in fmaps
+            if f.key in to_odoo and f.writes_so
+            and not canonical.equal(f, before.get(f.key), after.get(f.key))
+        ]
+        if taken:
+            record.message_post(body=self.env._(
+                "Saved in Odoo as SuperOffice stored it: %(fields)s.", fields="; ".join(taken)
+            ))
+        return self.env["superoffice.sync.service"]._settled(fmaps, base, to_odoo, after)
 
     def _lock(self, record):
         """Row lock on the Odoo record for the time of the create (double-click guard).
@@ -204,14 +244,20 @@ class SuperofficeCreateWizard(models.TransientModel):
         )
 
     def _edited_values(self):
-        """Canonical values of the edited lines, checked for mandatory ones."""
+        """Canonical values of the lines, checked for mandatory ones.
+
+        A line left as it was prefilled sends the value behind it; an edited one is read from
+        its text (an owner by the name, login or e-mail address of an Odoo user)."""
         fmaps = {f.key: f for f in self._fmaps()}
         values = {}
         for line in self.line_ids:
             fmap = fmaps.get(line.key)
             if not fmap or not fmap.writes_so:
                 continue
-            value = canonical.normalize(fmap, line.value or None)
+            if (line.value or False) == (line.prefill or False) and line.prefill_value:
+                value = canonical.normalize(fmap, json.loads(line.prefill_value))
+            else:
+                value = self._typed_value(fmap, line.value or None)
             if value is None and fmap.mandatory_so:
                 raise UserError(self.env._("%(field)s is required.", field=line.label))
             values[line.key] = value

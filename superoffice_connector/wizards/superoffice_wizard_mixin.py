@@ -10,7 +10,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..api import exceptions as so_exc
-from ..sync import transforms
+from ..sync import canonical, transforms
 from . import superoffice_search as so_search
 
 ENTITY_TYPES = [("company", "Company"), ("person", "Person"), ("project", "Project")]
@@ -120,21 +120,96 @@ class SuperofficeWizardMixin(models.AbstractModel):
         """``(merge patch, skipped)`` of ``changes``.
 
         A value SuperOffice has no counterpart for (a list value, a user unknown there) is left
-        out of the patch and returned in ``skipped`` as ``[(key, message)]``, for the chatter."""
+        out of the patch and returned in ``skipped`` as ``[(key, sentence)]``: what was not sent
+        and what the user can do about it, for the chatter."""
         entity_type = entity_type or self.entity_type
         unresolved = []
+        fmaps = self._fmaps(entity_type)
         patch = transforms.to_superoffice_patch(
-            entity_type, changes, self._fmaps(entity_type), current=current,
+            entity_type, changes, fmaps, current=current,
             lookups=self._lookups(), unresolved=unresolved,
         )
-        return patch, unresolved
+        by_key = {f.key: f for f in fmaps}
+        skipped = [
+            (key, self._not_sent_sentence(by_key[key], changes.get(key)))
+            for key, _message in unresolved
+        ]
+        return patch, skipped
+
+    def _not_sent_sentence(self, fmap, value):
+        """Why ``value`` of ``fmap`` was not sent to SuperOffice and what to do, in a sentence."""
+        kind = canonical.kind_of(fmap)
+        shown = self._display(fmap, value)
+        if kind == "owner":
+            return self.env._(
+                "%(field)s %(value)s was not sent: no SuperOffice user has the e-mail address "
+                "%(email)s. Choose the owner in SuperOffice, or give that SuperOffice user the "
+                "same e-mail address as in Odoo.",
+                field=fmap.label, value=shown, email=value,
+            )
+        if kind == "country":
+            return self.env._(
+                "%(field)s %(value)s was not sent: SuperOffice has no such country. Choose the "
+                "country in SuperOffice.", field=fmap.label, value=shown,
+            )
+        if kind == "list_item":
+            return self.env._(
+                "%(field)s %(value)s was not sent: SuperOffice's list has no such value. Add it "
+                "to the list in SuperOffice, or choose one of its values there.",
+                field=fmap.label, value=shown,
+            )
+        return self.env._(
+            "%(field)s %(value)s was not sent: SuperOffice has no matching value.",
+            field=fmap.label, value=shown,
+        )
 
     def _post_skipped(self, record, skipped):
         if skipped:
             record.message_post(body=self.env._(
-                "Not sent to SuperOffice (no matching value there): %(fields)s",
-                fields="; ".join(message for _key, message in skipped),
+                "Not sent to SuperOffice: %(sentences)s",
+                sentences=" ".join(sentence for _key, sentence in skipped),
             ))
+
+    # ------------------------------------------------------------------ values shown and typed
+
+    def _display(self, fmap, value, entity=None):
+        """``value`` as the user knows it: an owner by name (the Odoo user's, else the name of
+        the SuperOffice user in ``entity``), anything else as ``canonical.display`` shows it."""
+        if canonical.kind_of(fmap) == "owner" and value:
+            value = str(value)
+            if value.startswith("associate:"):
+                associate = (entity.raw.get("Associate") if entity is not None else None) or {}
+                if str(associate.get("AssociateId")) == value.partition(":")[2]:
+                    name = associate.get("FullName") or associate.get("Name")
+                    if name:
+                        return name
+            else:
+                user = self._user_of(value)
+                if user:
+                    return user.name
+        return canonical.display(fmap, value)
+
+    def _user_of(self, text):
+        """The Odoo user a typed or canonical owner names (name, login or e-mail address)."""
+        text = (text or "").strip()
+        if not text:
+            return self.env["res.users"]
+        Users = self.env["res.users"].sudo().with_context(active_test=True)
+        for field in ("email", "login", "name"):
+            user = Users.search([(field, "=ilike", text)], limit=2)
+            if len(user) == 1:
+                return user
+        return self.env["res.users"]
+
+    def _typed_value(self, fmap, text):
+        """The canonical value of what the user typed in a line; an owner is an Odoo user
+        named by its name, login or e-mail address (its e-mail address is what is matched in
+        SuperOffice)."""
+        if canonical.kind_of(fmap) == "owner" and text:
+            user = self._user_of(text)
+            if user:
+                return canonical.normalize(fmap, user.email or user.login)
+        return canonical.normalize(fmap, text)
 
     @api.model
     def _new(self, values):
