@@ -193,8 +193,9 @@ class SuperofficeConnection(models.Model):
     def action_test_connection(self):
         """Call ``User/currentPrincipal`` and report the tenant and SuperOffice user, or the error.
 
-        Returns a notification action; the result is also stored on the connection (state, user,
-        associate id used for echo detection, last error)."""
+        Returns a notification action that then reloads the form; the result is also stored on
+        the connection (state, user, associate id used for echo detection, last error), so the
+        status bar, the SuperOffice user and the error field show it at once."""
         self.ensure_one()
         self.check_access("write")
         try:
@@ -204,7 +205,9 @@ class SuperofficeConnection(models.Model):
             self.sudo().write({
                 "state": "error", "last_error": message, "last_test_at": fields.Datetime.now(),
             })
-            return self._notification(self.env._("Connection failed"), message, "danger")
+            return self._reloading(
+                self._notification(self.env._("Connection failed"), message, "danger")
+            )
         principal = principal or {}
         user_name = (
             principal.get("FullName") or principal.get("Associate") or principal.get("UserName")
@@ -222,7 +225,9 @@ class SuperofficeConnection(models.Model):
             tenant=principal.get("ContextIdentifier") or self.tenant or self.base_url,
             user=user_name or self.env._("an unnamed user"),
         )
-        return self._notification(self.env._("Connection works"), message, "success")
+        return self._reloading(
+            self._notification(self.env._("Connection works"), message, "success")
+        )
 
     def _own_associate_id(self):
         """The SuperOffice associate this connection writes as (``UpdatedBy`` of our writes):
@@ -250,6 +255,12 @@ class SuperofficeConnection(models.Model):
         action["domain"] = [("connection_id", "=", self.id)]
         action["context"] = {"default_connection_id": self.id}
         return action
+
+    @api.model
+    def _reloading(self, notification):
+        """``notification``, followed by a reload of the current view (the values it changed)."""
+        notification["params"]["next"] = {"type": "ir.actions.client", "tag": "soft_reload"}
+        return notification
 
     def _notification(self, title, message, kind):
         return {

@@ -18,6 +18,7 @@ class TestConnection(SuperOfficeCase):
         )
         self.assertTrue(self.connection.superoffice_user_name)
         self.assertIn(self.connection.superoffice_user_name, action["params"]["message"])
+        self.assertEqual(action["params"]["next"]["tag"], "soft_reload")  # the form shows it
 
     def test_test_connection_refused_credentials_is_reported_not_raised(self):
         self.connection.system_token = "Wrong-token-for-this-tenant"
@@ -27,6 +28,7 @@ class TestConnection(SuperOfficeCase):
         self.assertNotIn("Wrong-token-for-this-tenant", action["params"]["message"])
         self.assertEqual(self.connection.state, "error")
         self.assertEqual(self.connection.last_error, action["params"]["message"])
+        self.assertEqual(action["params"]["next"]["tag"], "soft_reload")  # the form shows it
 
     def test_test_connection_unreachable_host(self):
         self.connection.write({"base_url": "http://127.0.0.1:9", "max_retries": 0})
