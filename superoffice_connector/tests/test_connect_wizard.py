@@ -125,7 +125,17 @@ class TestConnectWizard(SuperOfficeCase):
         self.assertEqual(link.actor_type, "customer")
         self.assertEqual(link.base_snapshot["city"], "Tromsø")
         self.assertEqual(link.base_snapshot["name"], "Nordlys Maskin AS")
-        self.assertTrue(any("SuperOffice" in (m.body or "") for m in self.partner.message_ids))
+        self.assert_in_step(self.partner)
+
+    def test_connect_posts_one_linked_note(self):
+        wizard = self.open_on_hit(self.partner, self.contact["ContactId"])
+        for line in wizard.line_ids.filtered(lambda line: not line.choice):
+            line.choice = "superoffice"
+        wizard.action_connect()
+        notes = [b for b in self.partner.message_ids.mapped("body") if "Linked to SuperOffice" in b]
+        self.assertEqual(len(notes), 1, notes)
+        self.assertIn("Open in SuperOffice", notes[0])
+        self.assertIn(str(self.contact["ContactId"]), notes[0])
 
     def test_connect_as_supplier(self):
         wizard = self.open_on_hit(self.partner, self.contact["ContactId"])
@@ -167,6 +177,11 @@ class TestConnectWizard(SuperOfficeCase):
         wizard.action_link_persons()
         self.assertEqual(kari.superoffice_link_ids.so_id, so_person["PersonId"])
         self.assertEqual(kari.superoffice_link_ids.entity_type, "person")
+        self.assertEqual(
+            len([b for b in kari.message_ids.mapped("body") if "Linked to SuperOffice" in b]), 1
+        )
+        self.assert_in_step(self.partner)
+        self.assert_in_step(kari)
 
     def test_individual_needs_linked_company(self):
         person = self.create_person_partner("Per Hansen", parent=self.partner)
@@ -194,6 +209,7 @@ class TestConnectWizard(SuperOfficeCase):
         wizard.hit_ids.action_pick()
         wizard.action_connect()
         self.assertEqual(person.superoffice_link_ids.so_id, mine["PersonId"])
+        self.assert_in_step(person)
 
     def test_differing_row_without_choice_is_refused(self):
         wizard = self.open_on_hit(self.partner, self.contact["ContactId"])
@@ -248,8 +264,10 @@ class TestConnectWizard(SuperOfficeCase):
                          self.partner)
 
     def test_connect_project(self):
-        so_project = self.so_create_project("Harbour crane upgrade")
-        project = self.create_project("Harbour crane upgrade")
+        # Odoo keeps a project's start date only with an end date (both or neither)
+        so_project = self.so_create_project("Harbour crane upgrade", EndDate="2027-06-30T00:00:00")
+        project = self.create_project("Harbour crane upgrade", date_start="2026-01-05",
+                                      date="2027-06-30")
         form = wizard_form(self.env, project)
         wizard = form.save()
         self.assertIn(so_project["ProjectId"], wizard.hit_ids.mapped("so_id"))
@@ -257,6 +275,9 @@ class TestConnectWizard(SuperOfficeCase):
         number_row = wizard.line_ids.filtered(lambda line: line.key == "number")
         self.assertEqual(number_row.direction, "to_odoo")
         self.assertTrue(number_row.choice_fixed)
+        # Odoo's stage has no SuperOffice status of that name: keep SuperOffice's
+        wizard.line_ids.filtered(lambda line: line.key == "status").choice = "superoffice"
         wizard.action_connect()
         self.assertEqual(project.superoffice_link_ids.so_id, so_project["ProjectId"])
         self.assertEqual(project.superoffice_number, so_project["ProjectNumber"])
+        self.assert_in_step(project)

@@ -36,6 +36,21 @@ class TestImportWizard(SuperOfficeCase):
         self.assertEqual(partner.superoffice_link_ids.so_id, contact["ContactId"])
         eva = partner.child_ids.filtered(lambda p: p.name == "Eva Berg")
         self.assertEqual(eva.superoffice_link_ids.so_id, person["PersonId"])
+        # the edited City reached SuperOffice too: both sides end in step
+        self.assertEqual(self.so_contact(contact["ContactId"])["Address"]["Postal"]["City"],
+                         "Stjørdal")
+        self.assert_in_step(partner)
+        self.assert_in_step(eva)
+
+    def test_owner_shown_by_name_and_kept(self):
+        contact = self.so_create_contact("Owned Import AS")
+        wizard = self.picked("Owned Import", contact["ContactId"])
+        owner = wizard.line_ids.filtered(lambda line: line.key == "owner")
+        self.assertEqual(owner.value, "Roy de Jong")
+        action = wizard.action_create_in_odoo()
+        partner = self.env["res.partner"].browse(action["res_id"])
+        self.assertEqual(self.so_contact(contact["ContactId"])["Associate"]["AssociateId"], 5)
+        self.assert_in_step(partner)
 
     def test_existing_partner_offered_for_connect(self):
         contact = self.so_create_contact("Twin AS", OrgNr="NO 911 222 333")
@@ -62,12 +77,14 @@ class TestImportWizard(SuperOfficeCase):
         self.assertEqual(wizard.duplicate_id, partner)
 
     def test_create_project_in_odoo(self):
-        so_project = self.so_create_project("Imported project")
+        # Odoo keeps a project's start date only with an end date (both or neither)
+        so_project = self.so_create_project("Imported project", EndDate="2027-06-30T00:00:00")
         wizard = self.picked("Imported project", so_project["ProjectId"], "project")
         action = wizard.action_create_in_odoo()
         project = self.env["project.project"].browse(action["res_id"])
         self.assertEqual(project.name, "Imported project")
         self.assertEqual(project.superoffice_link_ids.so_id, so_project["ProjectId"])
+        self.assert_in_step(project)
 
     def test_disabled_when_connection_disallows(self):
         self.connection.allow_create_odoo = False

@@ -124,6 +124,12 @@ class SuperofficeConnectWizard(models.TransientModel):
         wizard = self.with_context(**ctx).create(self.with_context(**ctx)._initial_values(record))
         return wizard._reopen()
 
+    def _reopen(self):
+        action = super()._reopen()
+        if self.link_id and self.link_id.state == "conflict":
+            action["name"] = self.env._("Resolve sync conflict")
+        return action
+
     def _person_parent_values(self):
         """An individual can only link to a person of the company its parent is linked to."""
         record = self._record()
@@ -228,6 +234,7 @@ class SuperofficeConnectWizard(models.TransientModel):
             applied.base.pop(key, None)
         if applied.to_odoo:
             record._superoffice_apply(applied.to_odoo)
+            applied.base = self._settled_base(record, applied.base, applied.to_odoo)
         old_base = (self.link_id.base_snapshot or None) if self.link_id else None
         link = self._save_link(record, entity, applied.base)
         self.env.flush_all()
@@ -286,9 +293,14 @@ class SuperofficeConnectWizard(models.TransientModel):
                 **self.link_id.sudo()._settle_all_pending_so(),
             })
             return self.link_id
-        return self._create_link(record, self.entity_type, entity.id, base, self.actor_type)
+        # the wizard posts the one note of the link, with the choices made (_post_connected)
+        return self.with_context(superoffice_no_chatter=True)._create_link(
+            record, self.entity_type, entity.id, base, self.actor_type
+        )
 
     def _post_connected(self, record, entity, applied):
+        """The one chatter note of Connect or of a resolved conflict."""
+        link = self.link_id or self._link_of(record)
         if self.link_id:
             body = self.env._(
                 "Sync conflict resolved with SuperOffice record %(so_id)s.", so_id=entity.id
@@ -300,7 +312,9 @@ class SuperofficeConnectWizard(models.TransientModel):
                 so_id=entity.id, name=self.so_name, odoo=len(applied.to_odoo),
                 so=len(applied.to_so),
             )
-        record.message_post(body=body)
+        link.sudo().with_context(superoffice_no_chatter=False)._post_on_record(
+            body, link.so_url
+        )
 
     # ------------------------------------------------------------------ persons step
 
@@ -374,10 +388,9 @@ class SuperofficeConnectWizard(models.TransientModel):
                 patches.append((entity.id, patch))
             if applied.to_odoo:
                 partner._superoffice_apply(applied.to_odoo)
+                applied.base = self._settled_base(partner, applied.base, applied.to_odoo, "person")
+            # the link posts the one "Linked to SuperOffice person" note
             self._create_link(partner, "person", entity.id, applied.base)
-            partner.message_post(body=self.env._(
-                "Linked to SuperOffice person %(so_id)s.", so_id=entity.id
-            ))
         self.env.flush_all()
         for so_id, patch in patches:
             self._so_call(service.patch, so_id, patch)

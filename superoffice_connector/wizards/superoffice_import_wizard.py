@@ -1,10 +1,12 @@
 """Create in Odoo ("create in ERP"): find a SuperOffice company or project and create it here.
 
-Search as in Connect, pick a hit, edit the values, create. A company may bring its persons as
-contacts. An Odoo partner with the same VAT / organisation number, or the same name and city,
+Search as in Connect, pick a hit, edit the values, create. A value edited in the dialog is sent
+to SuperOffice as well, so both sides end with the values the user saw. A company may bring its
+persons as contacts. An Odoo partner with the same VAT / organisation number, or the same name and city,
 is offered for Connect instead of a duplicate.
 """
 
+import json
 import re
 
 from odoo import Command, api, fields, models
@@ -46,6 +48,9 @@ class SuperofficeImportWizardLine(models.TransientModel):
     key = fields.Char(required=True)
     label = fields.Char(string="Field", readonly=True)
     value = fields.Char()
+    # what the line showed and the SuperOffice value behind it (see the create wizard's lines)
+    prefill = fields.Char()
+    prefill_value = fields.Char()
 
 
 class SuperofficeImportWizard(models.TransientModel):
@@ -132,11 +137,14 @@ class SuperofficeImportWizard(models.TransientModel):
         for sequence, fmap in enumerate(self._fmaps()):
             if not fmap.writes_odoo or fmap.transform in ("members", "ref"):
                 continue
+            shown = self._display(fmap, so_values.get(fmap.key), entity) or False
             lines.append(Command.create({
                 "sequence": sequence,
                 "key": fmap.key,
                 "label": fmap.label,
-                "value": canonical.display(fmap, so_values.get(fmap.key)) or False,
+                "value": shown,
+                "prefill": shown,
+                "prefill_value": json.dumps(so_values.get(fmap.key)),
             }))
         values = {"step": "values", "so_id": hit.so_id, "so_name": hit.name, "line_ids": lines}
         if self.entity_type == "company":
@@ -202,9 +210,7 @@ class SuperofficeImportWizard(models.TransientModel):
         self._check_allowed()
         if self._linked_so_ids([self.so_id]):
             raise UserError(self.env._("This SuperOffice record is already linked."))
-        fmaps = {f.key: f for f in self._fmaps()}
-        values = {line.key: canonical.normalize(fmaps[line.key], line.value or None)
-                  for line in self.line_ids if line.key in fmaps}
+        values, edited = self._line_values()
         if not values.get("name"):
             raise UserError(self.env._("The name is required."))
         if self.entity_type == "company":
@@ -212,13 +218,44 @@ class SuperofficeImportWizard(models.TransientModel):
         else:
             record = self.env["project.project"].create({"name": values["name"]})
         record._superoffice_apply(values, self._fmaps(), self.connection_id)
-        entity = self._so_call(self._service().get, self.so_id)
-        base = self._so_values(entity)
+        service = self._service()
+        entity = self._so_call(service.get, self.so_id)
+        so_values = self._so_values(entity)
+        base = self._settled_base(record, so_values, so_values)
+        # values edited in the dialog (as Odoo now holds them) go to SuperOffice too
+        fmaps = {f.key: f for f in self._fmaps()}
+        to_so = {
+            key: base[key] for key in edited
+            if fmaps[key].writes_so and not canonical.equal(fmaps[key], base[key], so_values[key])
+        }
+        patch, skipped = self._so_patch(to_so, entity.raw) if to_so else ({}, [])
+        for key, _sentence in skipped:
+            base[key] = so_values[key]
         link = self._create_link(record, self.entity_type, self.so_id, base, self.actor_type)
-        link.write(self._link_sync_values(entity))
         if self.entity_type == "company" and self.with_persons:
             self._create_persons(record)
+        self.env.flush_all()
+        if patch:  # last: a refusal rolls the Odoo side back
+            entity = self._so_call(service.patch, self.so_id, patch)
+        link.write(self._link_sync_values(entity))
+        self._post_skipped(record, skipped)
         return self._back_to_record(record)
+
+    def _line_values(self):
+        """(canonical values of the lines, keys of the lines the user edited): an untouched
+        line gives the SuperOffice value behind it."""
+        fmaps = {f.key: f for f in self._fmaps()}
+        values, edited = {}, []
+        for line in self.line_ids:
+            fmap = fmaps.get(line.key)
+            if not fmap:
+                continue
+            if (line.value or False) == (line.prefill or False) and line.prefill_value:
+                values[line.key] = canonical.normalize(fmap, json.loads(line.prefill_value))
+            else:
+                values[line.key] = self._typed_value(fmap, line.value or None)
+                edited.append(line.key)
+        return values, edited
 
     def _create_persons(self, company):
         query = (Query().select("personId").filter(F("contactId").eq(self.so_id))
@@ -237,5 +274,6 @@ class SuperofficeImportWizard(models.TransientModel):
                 "type": "contact",
             })
             person._superoffice_apply(values, fields_, self.connection_id)
-            link = self._create_link(person, "person", row.id, values)
+            base = self._settled_base(person, values, values, "person")
+            link = self._create_link(person, "person", row.id, base)
             link.write(self._link_sync_values(entity))

@@ -263,6 +263,14 @@ class SuperofficeWizardMixin(models.AbstractModel):
         ])
         return {link.so_id: link for link in links}
 
+    def _settled_base(self, record, base, written, entity_type=None):
+        """``base`` after ``written`` was applied to ``record``: a value Odoo could not take (a
+        SuperOffice user or list value with no Odoo match) keeps the value Odoo has, as the sync
+        does, so the next run neither sends the gap to SuperOffice nor clears its value."""
+        fmaps = self._fmaps(entity_type)
+        actual = record._superoffice_values(fmaps, self.connection_id)
+        return self.env["superoffice.sync.service"]._settled(fmaps, base, written, actual)
+
     def _create_link(self, record, entity_type, so_id, base, actor_type=None):
         """The link of ``record`` to SuperOffice record ``so_id`` with its base snapshot."""
         values = {
