@@ -37,28 +37,7 @@ class SuperofficeLink(models.Model):
         return self.env["superoffice.connect.wizard"]._open_for(record, self)
 
     def action_sync_now(self):
-        """Synchronize this link at once (from the link list or the conflicts list)."""
+        """Synchronize this link at once (from the link list or the conflicts list), with the
+        same report as the record's Sync now button."""
         self.ensure_one()
-        self._odoo_record().check_access("write")
-        outcome = self.connection_id._sync_link(self)
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": self.env._("Synchronized"),
-                "message": self._outcome_message(outcome),
-                "type": "success" if outcome != "conflict" else "warning",
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
-
-    def _outcome_message(self, outcome):
-        """The translated sentence of a Sync now outcome (see ``_sync_link``)."""
-        messages = {
-            "updated": self.env._("Odoo was updated from SuperOffice."),
-            "pushed": self.env._("SuperOffice was updated from Odoo."),
-            "unchanged": self.env._("Both sides were already the same."),
-            "conflict": self.env._("The record changed on both sides: resolve the conflict."),
-            "deleted": self.env._("The record was deleted in SuperOffice."),
-        }
-        return messages.get(outcome) or self.env._("Synchronized.")
+        return self._odoo_record()._superoffice_sync_now(self)

@@ -28,6 +28,7 @@ from odoo.exceptions import UserError
 from ..api.exceptions import SuperOfficeError
 from ..sync import canonical
 from .superoffice_link import STATES
+from .superoffice_sync_push import SyncBusy
 
 USER_GROUP = "superoffice_connector.superoffice_connector_group_user"
 # Worst state first: what a record with several links (several connections) shows.
@@ -227,24 +228,81 @@ class SuperofficeSyncMixin(models.AbstractModel):
         return action
 
     def action_superoffice_sync_now(self):
-        """Synchronize the record's link at once and report the result."""
+        """Synchronize the record's link at once and say what changed, in which direction."""
         self.ensure_one()
         link = self.superoffice_link_id
         if not link:
             raise UserError(self.env._("This record is not linked to SuperOffice."))
+        return self._superoffice_sync_now(link)
+
+    def _superoffice_sync_now(self, link):
+        """Sync now of ``link`` (one of this record's links): the notification to show."""
+        self.ensure_one()
         self._check_superoffice_edit_right()
         connection = link.connection_id
+        fmaps = [f for f in link.sudo()._mapping() if f.direction != "none"]
+        before = self._superoffice_values(fmaps, connection)
+        base_before = dict(link.sudo().base_snapshot or {})
         try:
-            connection._sync_link(link)
+            outcome = connection._sync_link(link)
+        except SyncBusy as exc:
+            return self._superoffice_notification(
+                self.env._("Already being synchronized"), exc.args[0], "info"
+            )
         except (UserError, SuperOfficeError, ValueError) as exc:
             message = exc.args[0] if isinstance(exc, UserError) else connection._user_message(exc)
             return self._superoffice_notification(self.env._("Sync failed"), message, "danger")
-        state = dict(self._fields["superoffice_state"]._description_selection(self.env))
-        message = self.env._("SuperOffice state: %(state)s", state=state.get(link.state, ""))
-        kind = "success" if link.state == "linked" else "warning"
-        notification = self._superoffice_notification(self.env._("Synchronized"), message, kind)
+        if outcome == "conflict":
+            labels = {f.key: f.label for f in fmaps}
+            notification = self._superoffice_notification(
+                self.env._("Sync conflict"),
+                self.env._(
+                    "Changed on both sides since the last sync: %(fields)s. Nothing was "
+                    "overwritten; choose the values to keep with Resolve conflict.",
+                    fields=", ".join(labels.get(k, k) for k in link.conflict_fields or ()),
+                ),
+                "warning",
+            )
+        elif outcome == "deleted":
+            notification = self._superoffice_notification(
+                self.env._("Deleted in SuperOffice"),
+                self.env._("The SuperOffice record was deleted; the link is disconnected."),
+                "warning",
+            )
+        else:
+            after = self._superoffice_values(fmaps, connection)
+            message = self._superoffice_sync_report(
+                fmaps, before, after, base_before, dict(link.sudo().base_snapshot or {})
+            )
+            notification = self._superoffice_notification(
+                self.env._("Synchronized"), message, "success"
+            )
         notification["params"]["next"] = {"type": "ir.actions.client", "tag": "soft_reload"}
         return notification
+
+    def _superoffice_sync_report(self, fmaps, before, after, base_before, base_after):
+        """What a Sync now changed, in a sentence or two: the fields updated in Odoo from
+        SuperOffice and the fields whose Odoo edit was sent to SuperOffice."""
+        to_odoo = [f.label for f in fmaps
+                   if not canonical.equal(f, before.get(f.key), after.get(f.key))]
+        to_so = [
+            f.label for f in fmaps
+            if f.writes_so and f.label not in to_odoo
+            and not canonical.equal(f, base_before.get(f.key), base_after.get(f.key))
+            and canonical.equal(f, base_after.get(f.key), after.get(f.key))
+        ]
+        parts = []
+        if to_odoo:
+            parts.append(self.env._(
+                "Updated in Odoo from SuperOffice: %(fields)s.", fields=", ".join(to_odoo)
+            ))
+        if to_so:
+            parts.append(self.env._(
+                "Sent to SuperOffice: %(fields)s.", fields=", ".join(to_so)
+            ))
+        return " ".join(parts) or self.env._(
+            "Nothing changed: both sides already hold the same values."
+        )
 
     def action_superoffice_open_link(self):
         self.ensure_one()

@@ -10,10 +10,21 @@ and, when something changed in Odoo, one PATCH with only the changed fields, gua
 ``If-Unmodified-Since``.
 """
 
+import time
+
 from odoo import fields, models
 from odoo.exceptions import UserError
 
 from .superoffice_sync_service import KIND, RunStats, StopRun
+
+# Sync now right after a save finds the link locked by the push that save triggered: wait this
+# long (seconds) for that run to end before saying the record is being synchronized.
+SYNC_NOW_LOCK_WAIT = 5.0
+SYNC_NOW_LOCK_POLL = 0.2
+
+
+class SyncBusy(UserError):
+    """Sync now: another run holds the link (it is being synchronized right now)."""
 
 
 class SuperofficeSyncPush(models.AbstractModel):
@@ -54,6 +65,23 @@ class SuperofficeSyncPush(models.AbstractModel):
             if self._sync_commit(stats) <= 0:
                 raise StopRun(None, "partial")
 
+    def _lock_for_sync_now(self, link):
+        """Lock ``link``, waiting a few seconds for a run that holds it (the push a save just
+        triggered); raise :class:`SyncBusy` when it is still held then.
+
+        When the other run commits a change to the link while we wait, PostgreSQL refuses our
+        lock with a serialization failure (our snapshot is older than its commit); Odoo then
+        runs the request again with a fresh snapshot, which sees that run's result."""
+        deadline = time.monotonic() + SYNC_NOW_LOCK_WAIT
+        while not link.try_lock_for_update():
+            if time.monotonic() >= deadline:
+                raise SyncBusy(self.env._(
+                    "This record is being synchronized right now by a run that started before "
+                    "(for instance the one your last save started); its SuperOffice tab shows "
+                    "the result in a moment."
+                ))
+            time.sleep(SYNC_NOW_LOCK_POLL)
+
     def _sync_links(self, connection, links, stats):
         """Read each (locked) link's SuperOffice record and merge; errors stay per link."""
         client = connection._get_client()
@@ -70,10 +98,7 @@ class SuperofficeSyncPush(models.AbstractModel):
         link = link.sudo()
         if link.state == "disconnected":
             raise UserError(self.env._("This link is disconnected."))
-        if not link.try_lock_for_update():
-            raise UserError(self.env._(
-                "This record is being synchronized right now; try again in a moment."
-            ))
+        self._lock_for_sync_now(link)
         if link.state == "failed":
             link.write({"retry_count": 0, "next_retry_at": False})
         run = self._start_run(connection, "record", "manual")

@@ -59,6 +59,29 @@ class TestConflicts(SyncCase):
         self.assertEqual((run.count_conflict, run.count_failed), (0, 0))
         self.assertEqual(link.state, "linked")
         self.assertEqual(self.so_contact(link.so_id)["Department"], "Purchasing")
+        self.assert_in_step(partner)
+
+    def test_resolving_from_the_tab_ends_in_step(self):
+        partner, link = self.both_edited()
+        self.so_edit_contact(link.so_id, OrgNr="NO555")
+        self.connection._push()
+        action = partner.action_superoffice_resolve()
+        self.assertEqual(action["name"], "Resolve sync conflict")
+        wizard = self.env[action["res_model"]].browse(action["res_id"])
+        wizard.line_ids.filtered(lambda row: row.key == "department").choice = "superoffice"
+        wizard.action_connect()
+        self.assertEqual(partner.superoffice_department, "Sales")
+        self.assertEqual(partner.vat, "NO555")
+        self.assert_in_step(partner)
+
+    def test_sync_now_on_a_conflict_says_so(self):
+        partner, link = self.both_edited()
+        action = partner.action_superoffice_sync_now()
+        self.assertEqual(link.state, "conflict")
+        self.assertEqual(action["params"]["title"], "Sync conflict")
+        self.assertEqual(action["params"]["type"], "warning")
+        self.assertIn("Department", action["params"]["message"])
+        self.assertNotIn("Synchronized", action["params"]["title"])
 
     def test_the_superoffice_tab_opens_the_same_screen(self):
         partner, link = self.both_edited()

@@ -32,6 +32,13 @@ class TestDisconnectAndSyncNow(SuperOfficeCase):
         self.assertEqual(self.partner.superoffice_department, "Nord")
         self.assertEqual(self.link.state, "linked")
         self.assertEqual(self.link.base_snapshot["city"], "Drammen")
+        self.assertEqual(action["params"]["message"],
+                         "Updated in Odoo from SuperOffice: Department, Country. "
+                         "Sent to SuperOffice: City.")
+        self.assert_in_step(self.partner)
+        action = self.partner.action_superoffice_sync_now()
+        self.assertEqual(action["params"]["message"],
+                         "Nothing changed: both sides already hold the same values.")
 
     def test_sync_now_reports_error_and_changes_nothing(self):
         self.partner.with_context(superoffice_sync=True).write({"city": "Drammen"})

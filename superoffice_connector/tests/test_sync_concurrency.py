@@ -1,7 +1,11 @@
+import threading
+from unittest.mock import patch
+
 from odoo import SUPERUSER_ID, api
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
+from ..models import superoffice_sync_push
 from .common import SuperOfficeCase
 from .sync_common import SyncCase
 
@@ -168,6 +172,54 @@ class TestSyncConcurrency(SyncCase):
             run = env_c["superoffice.connection"].browse(connection_id)._push()
             self.assertEqual(run.count_total, 1)
             self.assertEqual(env_c["superoffice.link"].browse(locked_link).state, "linked")
+
+    def _committed_link(self, name):
+        """A linked partner committed to the database (another cursor can lock its link)."""
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            connection = SuperOfficeCase.create_connection(
+                env, self.sim, name=f"Busy {name}", conflict_policy="superoffice_wins"
+            )
+            contact = self.sim.store.create("contact", {"Name": name})
+            partner = env["res.partner"].create({"name": name, "is_company": True})
+            link = env["superoffice.link"].create({
+                "connection_id": connection.id, "entity_type": "company",
+                "so_id": contact["ContactId"], "partner_id": partner.id, "actor_type": "customer",
+            })
+            ids = connection.id, partner.id, link.id
+        self.addCleanup(self._drop_committed, ids[0], [ids[1]], [ids[2]])
+        return ids
+
+    def test_sync_now_while_a_run_holds_the_record_says_so(self):
+        """Sync now right after a save: the push the save started holds the link. After a
+        short wait the answer is that the record is being synchronized, not a failure."""
+        _connection_id, partner_id, link_id = self._committed_link("Held AS")
+        with self.registry.cursor() as cr_a:
+            env_a = api.Environment(cr_a, SUPERUSER_ID, {})
+            self.assertTrue(env_a["superoffice.link"].browse(link_id).try_lock_for_update())
+            with self.registry.cursor() as cr_b, \
+                    patch.object(superoffice_sync_push, "SYNC_NOW_LOCK_WAIT", 0.6):
+                env_b = api.Environment(cr_b, SUPERUSER_ID, {})
+                action = env_b["res.partner"].browse(partner_id).action_superoffice_sync_now()
+            cr_a.rollback()
+        self.assertEqual(action["params"]["title"], "Already being synchronized")
+        self.assertEqual(action["params"]["type"], "info")
+        self.assertNotIn("failed", action["params"]["message"])
+
+    def test_sync_now_waits_for_the_run_that_holds_the_record(self):
+        _connection_id, partner_id, link_id = self._committed_link("Released AS")
+        with self.registry.cursor() as cr_a:
+            env_a = api.Environment(cr_a, SUPERUSER_ID, {})
+            self.assertTrue(env_a["superoffice.link"].browse(link_id).try_lock_for_update())
+            release = threading.Timer(0.5, cr_a.rollback)
+            release.start()
+            with self.registry.cursor() as cr_b:
+                env_b = api.Environment(cr_b, SUPERUSER_ID, {})
+                action = env_b["res.partner"].browse(partner_id).action_superoffice_sync_now()
+                self.assertEqual(env_b["superoffice.link"].browse(link_id).state, "linked")
+                cr_b.rollback()
+            release.join()
+        self.assertEqual(action["params"]["title"], "Synchronized", action["params"]["message"])
 
     def _drop_committed(self, connection_id, partner_ids, link_ids=()):
         with self.registry.cursor() as cr:
