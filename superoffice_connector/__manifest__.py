@@ -29,6 +29,7 @@
         "views/superoffice_conflict_views.xml",
     ],
     "assets": {
+        "web.assets_backend": ["superoffice_connector/static/src/scss/*.scss"],
         "web.assets_tests": ["superoffice_connector/static/tests/tours/*.js"],
     },
     "post_init_hook": "post_init_hook",

@@ -41,6 +41,24 @@ class TestConnectWizard(SuperOfficeCase):
         self.assertEqual(first.so_id, self.contact["ContactId"])
         self.assertIn("VAT", first.match_reason)
 
+    def test_exact_matches_first_with_full_names_and_plain_badges(self):
+        """An exact name outranks a similar name even when that one shares the e-mail domain;
+        the badges say which: Same name, Same VAT, Same e-mail domain, Similar name."""
+        similar = self.so_create_contact("Thames Fisheries Holding Group",
+                                         Emails=[{"Value": "info@thames-fish.example"}])
+        exact = self.so_create_contact("Thames Fisheries Ltd")
+        partner = self.create_company_partner("Thames Fisheries",
+                                              email="post@thames-fish.example")
+        wizard = wizard_form(self.env, partner).save()
+        hits = wizard.hit_ids.filtered(lambda h: h.so_id in (similar["ContactId"],
+                                                             exact["ContactId"]))
+        self.assertEqual(hits.mapped("so_id"), [exact["ContactId"], similar["ContactId"]])
+        self.assertEqual(hits[0].match_reason, "Same name")
+        self.assertEqual(hits[1].match_reason, "Same e-mail domain, Similar name")
+        self.assertEqual(hits[1].name, "Thames Fisheries Holding Group")
+        first = wizard_form(self.env, self.partner).save().hit_ids[0]
+        self.assertEqual(first.match_reason, "Same name, Same VAT, Same e-mail domain")
+
     def test_quick_search_finds_org_number_and_pages(self):
         for index in range(25):
             self.so_create_contact(f"Paging Test {index:02d}")

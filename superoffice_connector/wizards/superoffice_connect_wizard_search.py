@@ -253,7 +253,8 @@ class SuperofficeConnectWizard(models.TransientModel):
     def _match_reasons(self, reasons):
         """The translated "Likely match" text of a hit's reasons (keys of ``so_search.rank``)."""
         labels = {
-            "vat": self.env._("Same VAT / organisation number"),
+            "same_name": self.env._("Same name"),
+            "vat": self.env._("Same VAT"),
             "domain": self.env._("Same e-mail domain"),
             "name": self.env._("Similar name"),
         }

@@ -84,6 +84,9 @@ _STOP_WORDS = frozenset(
     ["as", "asa", "ab", "oy", "ltd", "limited", "inc", "llc", "gmbh", "ag", "sa", "sarl", "bv", "nv", "srl", "spa", "plc", "co", "company", "the", "and", "og", "und", "et", "de"]
 )
 _WORD = re.compile(r"\w+", re.UNICODE)
+_LEGAL_FORMS = frozenset(
+    ["as", "asa", "ab", "oy", "ltd", "limited", "inc", "llc", "gmbh", "ag", "sa", "sarl", "bv", "nv", "srl", "spa", "plc"]
+)
 
 
 def columns(entity_type):
@@ -188,12 +191,27 @@ def similarity(a, b):
     return difflib.SequenceMatcher(None, wa, wb).ratio()
 
 
+def same_name(a, b):
+    """The same name, apart from case, spacing, punctuation and a legal form ("AS", "Ltd")."""
+    words_a = [w.lower() for w in _WORD.findall(a or "")]
+    words_b = [w.lower() for w in _WORD.findall(b or "")]
+    if not words_a or not words_b:
+        return False
+    core_a = [w for w in words_a if w not in _LEGAL_FORMS] or words_a
+    core_b = [w for w in words_b if w not in _LEGAL_FORMS] or words_b
+    return core_a == core_b
+
+
 def score(hit, odoo_values):
     """``(score, [reason codes])`` of a hit (``{key: display value}``) against an Odoo record.
 
-    Same VAT/org number 100, same e-mail domain 40, similar name up to 50 (from 0.6 similarity).
+    Same name 120, same VAT/org number 100, same e-mail domain 40, a similar (not the same)
+    name up to 50 (from 0.6 similarity): exact matches come first.
     """
     points, reasons = 0, []
+    if same_name(odoo_values.get("name"), hit.get("name")):
+        points += 120
+        reasons.append("same_name")
     vat = re.sub(r"^[A-Z]{2}", "", compact_vat(odoo_values.get("vat")))
     hit_vat = re.sub(r"^[A-Z]{2}", "", compact_vat(hit.get("vat")))
     if vat and vat == hit_vat:
@@ -203,10 +221,11 @@ def score(hit, odoo_values):
     if domain and email_domain(hit.get("email")) == domain:
         points += 40
         reasons.append("domain")
-    ratio = similarity(odoo_values.get("name"), hit.get("name"))
-    if ratio >= 0.6:
-        points += int(ratio * 50)
-        reasons.append("name")
+    if "same_name" not in reasons:
+        ratio = similarity(odoo_values.get("name"), hit.get("name"))
+        if ratio >= 0.6:
+            points += int(ratio * 50)
+            reasons.append("name")
     return points, reasons
 
 
