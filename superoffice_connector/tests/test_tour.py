@@ -1,16 +1,19 @@
 from odoo.tests import tagged
 
-from .common import USER_GROUP, SuperOfficeHttpCase
+from .common import ADMIN_GROUP, USER_GROUP, SuperOfficeHttpCase
 
 
 @tagged("post_install", "-at_install")
 class TestConnectTour(SuperOfficeHttpCase):
-    """Click through Connect and Create in SuperOffice in headless Chromium."""
+    """The user flows in headless Chromium, each checked at its end on the screen (in the tour)
+    and on both sides (here): equal values, and an immediate Sync now changes nothing."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env.ref("base.user_admin").write({"group_ids": [(4, cls.env.ref(USER_GROUP).id)]})
+        cls.env.ref("base.user_admin").write({"group_ids": [
+            (4, cls.env.ref(USER_GROUP).id), (4, cls.env.ref(ADMIN_GROUP).id),
+        ]})
 
     def test_connect_company(self):
         contact = self.sim.store.create("contact", {
@@ -28,8 +31,9 @@ class TestConnectTour(SuperOfficeHttpCase):
         stored = self.sim.store.get("contact", contact["ContactId"])
         self.assertEqual(stored["Address"]["Postal"]["City"], "Tromsø")
         self.assertEqual(stored["Phones"][0]["Value"], "+47 77 11 22 33")
+        self.assert_in_step(partner)
 
-    def test_create_in_superoffice(self):
+    def test_create_in_superoffice_with_an_edited_value(self):
         partner = self.env["res.partner"].create({
             "name": "Qwxz Nomatch Fiskeri", "is_company": True, "city": "Vardø",
         })
@@ -39,3 +43,43 @@ class TestConnectTour(SuperOfficeHttpCase):
         stored = self.sim.store.get("contact", partner.superoffice_link_ids.so_id)
         self.assertEqual(stored["Name"], "Qwxz Nomatch Fiskeri")
         self.assertEqual(stored["Address"]["Postal"]["City"], "Hammerfest")
+        self.assertEqual(partner.city, "Hammerfest")
+        self.assert_in_step(partner)
+
+    def test_conflict_resolved_on_the_superoffice_tab(self):
+        contact = self.sim.store.create("contact", {"Name": "Tour Conflict AS"})
+        partner = self.env["res.partner"].create({"name": "Tour Conflict AS", "is_company": True})
+        link = self.env["superoffice.link"].create({
+            "connection_id": self.connection.id, "entity_type": "company",
+            "so_id": contact["ContactId"], "partner_id": partner.id, "actor_type": "customer",
+        })
+        self.connection.conflict_policy = "superoffice_wins"
+        self.connection._sync_link(link)
+        self.connection.conflict_policy = "manual"
+        self.sim.store.patch("contact", contact["ContactId"], {"Department": "Sales"})
+        partner.superoffice_department = "Purchasing"
+        self.connection._sync_link(link)
+        self.assertEqual(link.state, "conflict")
+        self.start_tour(f"/odoo/contacts/{partner.id}", "superoffice_conflict_tour", login="admin")
+        self.assertEqual(link.state, "linked")
+        self.assertEqual(self.sim.store.get("contact", contact["ContactId"])["Department"],
+                         "Purchasing")
+        self.assertEqual(partner.superoffice_department, "Purchasing")
+        self.assert_in_step(partner)
+
+    def test_test_connection_updates_the_form(self):
+        self.assertEqual(self.connection.state, "draft")
+        self.start_tour(self._connection_url(self.connection),
+                        "superoffice_test_connection_tour", login="admin")
+        self.assertEqual(self.connection.state, "ok")
+
+    def test_test_connection_failure_updates_the_form(self):
+        self.connection.system_token = "Wrong-token-for-this-tenant"
+        self.start_tour(self._connection_url(self.connection),
+                        "superoffice_test_connection_error_tour", login="admin")
+        self.assertEqual(self.connection.state, "error")
+        self.assertIn("refused the credentials", self.connection.last_error)
+
+    @staticmethod
+    def _connection_url(connection):
+        return f"/odoo/action-superoffice_connector.superoffice_connection_action/{connection.id}"

@@ -71,7 +71,11 @@ registry.category("web_tour.tours").add("superoffice_connect_tour", {
     ],
 });
 
-/** Create in SuperOffice for a partner with no match in SuperOffice. */
+/**
+ * Create in SuperOffice for a partner with no match in SuperOffice, with the City edited in the
+ * dialog: afterwards the form and the SuperOffice tab show the edited City, and Sync now finds
+ * nothing to do.
+ */
 registry.category("web_tour.tours").add("superoffice_create_tour", {
     steps: () => [
         {
@@ -90,6 +94,10 @@ registry.category("web_tour.tours").add("superoffice_create_tour", {
             run: "click",
         },
         {
+            // prefilled from the record
+            trigger: ".modal .o_superoffice_create_lines .o_data_row:has(td:contains('City')) td[name='value']:contains('Vardø')",
+        },
+        {
             trigger: ".modal .o_superoffice_create_lines .o_data_row:has(td:contains('City')) td[name='value']",
             run: "click",
         },
@@ -103,6 +111,118 @@ registry.category("web_tour.tours").add("superoffice_create_tour", {
         },
         {
             trigger: "body:not(:has(.modal)) .oe_stat_button:contains('Linked')",
+        },
+        {
+            // the edited value is the record's value too
+            trigger: "div[name='city'] input:value('Hammerfest')",
+        },
+        {
+            trigger: ".o_notebook a[name='superoffice']",
+            run: "click",
+        },
+        {
+            trigger: ".o_superoffice_values tr:has(th:contains('City')) td:contains('Hammerfest')",
+        },
+        ...syncNowChangesNothing(),
+    ],
+});
+
+/** Sync now, and the notification that nothing changed on either side. */
+function syncNowChangesNothing() {
+    return [
+        {
+            trigger: "button[name='action_superoffice_sync_now']",
+            run: "click",
+        },
+        {
+            trigger: ".o_notification:contains('Nothing changed')",
+        },
+    ];
+}
+
+/**
+ * A sync conflict resolved from the SuperOffice tab: the screen is titled as such, the Odoo value
+ * of Department is kept, the record is linked again and Sync now finds nothing to do.
+ */
+registry.category("web_tour.tours").add("superoffice_conflict_tour", {
+    steps: () => [
+        {
+            trigger: ".o_notebook a[name='superoffice']",
+            run: "click",
+        },
+        {
+            trigger: ".alert-danger:contains('changed in Odoo and in SuperOffice')",
+        },
+        {
+            trigger: "button[name='action_superoffice_resolve']",
+            run: "click",
+        },
+        {
+            trigger: ".modal .modal-title:contains('Resolve sync conflict')",
+        },
+        {
+            trigger: ".modal .o_superoffice_lines .o_data_row:has(td:contains('Department')) td[name='choice']",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_superoffice_lines .o_data_row:has(td:contains('Department')) input[data-value='odoo']",
+            run: "click",
+        },
+        {
+            trigger: ".modal footer button[name='action_connect']:contains('Apply')",
+            run: "click",
+        },
+        {
+            trigger: "body:not(:has(.modal)) .oe_stat_button:contains('Linked')",
+        },
+        {
+            trigger: ".o_notebook a[name='superoffice']",
+            run: "click",
+        },
+        {
+            trigger: ".o_superoffice_values tr:has(th:contains('Department')) td:contains('Purchasing')",
+        },
+        ...syncNowChangesNothing(),
+    ],
+});
+
+/** Test connection that works: the status bar and the SuperOffice user change at once. */
+registry.category("web_tour.tours").add("superoffice_test_connection_tour", {
+    steps: () => [
+        {
+            trigger: ".o_statusbar_status .o_arrow_button_current:contains('Not tested')",
+        },
+        {
+            trigger: "button[name='action_test_connection']",
+            run: "click",
+        },
+        {
+            trigger: ".o_notification:contains('Connection works')",
+        },
+        {
+            trigger: ".o_statusbar_status .o_arrow_button_current:contains('Connected')",
+        },
+        {
+            trigger: ".o_field_widget[name='superoffice_user_name']:contains('System User')",
+        },
+    ],
+});
+
+/** Test connection with refused credentials: the status bar and the error field show it. */
+registry.category("web_tour.tours").add("superoffice_test_connection_error_tour", {
+    steps: () => [
+        {
+            trigger: "button[name='action_test_connection']",
+            run: "click",
+        },
+        {
+            trigger: ".o_notification:contains('Connection failed')",
+        },
+        {
+            trigger: ".o_statusbar_status .o_arrow_button_current:contains('Error')",
+        },
+        {
+            trigger: ".alert-danger .o_field_widget[name='last_error']:contains('refused the credentials')",
         },
     ],
 });
