@@ -126,6 +126,7 @@ class TestConnectWizard(SuperOfficeCase):
         self.assertFalse(rows["vat"].choice_fixed)
         self.assertFalse(rows["city"].is_equal)
         self.assertFalse(rows["name"].is_equal)
+        self.assertEqual(rows["owner"].so_display, "Roy de Jong")  # a name, not an id
         # keep the Odoo city (goes to SuperOffice) and the SuperOffice name (comes to Odoo)
         rows["city"].choice = "odoo"
         rows["name"].choice = "superoffice"

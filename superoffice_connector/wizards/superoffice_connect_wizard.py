@@ -126,6 +126,8 @@ class SuperofficeConnectWizard(models.TransientModel):
 
     def _reopen(self):
         action = super()._reopen()
+        # wide enough for the hit list's columns and the two values side by side
+        action["context"] = {**action["context"], "dialog_size": "extra-large"}
         if self.link_id and self.link_id.state == "conflict":
             action["name"] = self.env._("Resolve sync conflict")
         return action
@@ -193,6 +195,7 @@ class SuperofficeConnectWizard(models.TransientModel):
     def _resolve_values(self, so_id):
         entity, rows = self._compare(so_id)
         conflicted = set(self.link_id.conflict_fields or ()) if self.link_id else set()
+        fmaps = {f.key: f for f in self._fmaps()}
         commands = [Command.clear()]
         for sequence, row in enumerate(rows):
             choice = row.default_choice
@@ -201,8 +204,8 @@ class SuperofficeConnectWizard(models.TransientModel):
                 "key": row.key,
                 "label": row.label,
                 "direction": row.direction,
-                "odoo_display": row.odoo_display or False,
-                "so_display": row.so_display or False,
+                "odoo_display": self._display(fmaps[row.key], row.odoo_value) or False,
+                "so_display": self._display(fmaps[row.key], row.so_value, entity) or False,
                 "is_equal": row.equal,
                 "choice": choice,
             }))

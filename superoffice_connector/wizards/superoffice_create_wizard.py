@@ -217,7 +217,8 @@ class SuperofficeCreateWizard(models.TransientModel):
         ]
         if taken:
             record.message_post(body=self.env._(
-                "Saved in Odoo as SuperOffice stored it: %(fields)s.", fields="; ".join(taken)
+                "Updated in Odoo to match what SuperOffice stored: %(fields)s.",
+                fields="; ".join(taken),
             ))
         return self.env["superoffice.sync.service"]._settled(fmaps, base, to_odoo, after)
 
