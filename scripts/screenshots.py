@@ -164,7 +164,7 @@ def setup_data(url, db, sim):
         "client_secret": app.client_secret, "system_token": app.system_token,
         "private_key": app.private_key_pem, "jwt_public_key": app.jwt_public_key_pem,
     })
-    sim.store.create("contact", {
+    nordlys = sim.store.create("contact", {
         "Name": "Nordlys Maskin AS", "OrgNr": "NO 987 654 321", "Department": "Service",
         "Emails": [{"Value": "post@nordlys-maskin.no"}],
         "Phones": [{"Value": "+47 55 30 40 50", "Description": "Main"}],
@@ -180,7 +180,7 @@ def setup_data(url, db, sim):
     lonely = call("res.partner", "create", {
         "name": f"Qwxz Fiskeri {stamp}", "is_company": True, "city": "Vardø",
     })
-    return partner, lonely
+    return partner, lonely, nordlys["ContactId"], call
 
 
 def run(args):
@@ -191,7 +191,7 @@ def run(args):
         odoo = start_odoo(args, pg)
         browser = None
         try:
-            partner, lonely = setup_data(url, args.db, sim)
+            partner, lonely, nordlys_id, call = setup_data(url, args.db, sim)
             browser = Browser()
             browser.goto(f"{url}/web/login")
             browser.type("input[name=login]", "admin")
@@ -242,6 +242,33 @@ def run(args):
             time.sleep(2)
             browser.wait(".oe_stat_button")
             browser.shot("09_created_and_linked.png")
+            # Sync now right after: the notification says what changed (here: nothing)
+            browser.click(".o_notebook a[name='superoffice']")
+            browser.click("button[name='action_superoffice_sync_now']")
+            browser.wait(".o_notification")
+            browser.shot("12_sync_now_report.png")
+            # A conflict: the same field edited on both sides, then Sync now and Resolve
+            sim.store.patch("contact", nordlys_id, {"Department": "Sales"})
+            call("res.partner", "write", [partner], {"superoffice_department": "Purchasing"})
+            browser.goto(f"{url}/odoo/contacts/{partner}")
+            browser.click(".o_notebook a[name='superoffice']")
+            browser.click("button[name='action_superoffice_sync_now']")
+            browser.wait(".o_notification .o_notification_title, .o_notification")
+            time.sleep(1)
+            browser.shot("13_sync_now_conflict.png")
+            browser.click("button[name='action_superoffice_resolve']")
+            browser.wait(".modal .o_superoffice_lines .o_data_row")
+            browser.shot("14_resolve_conflict.png")
+            browser.click(".modal .btn-close")
+            # Test connection: the status bar and the SuperOffice user change at once
+            connection = call("superoffice.connection", "search", [("active", "=", True)],
+                              limit=1)[0]
+            browser.goto(f"{url}/odoo/action-superoffice_connector.superoffice_connection_action/"
+                         f"{connection}")
+            browser.click("button[name='action_test_connection']")
+            browser.wait(".o_statusbar_status .o_arrow_button_current")
+            time.sleep(1)
+            browser.shot("15_test_connection.png")
             # Create in Odoo
             browser.goto(f"{url}/odoo/action-superoffice_connector.superoffice_import_wizard_action")
             browser.type(".modal div[name='search_text'] input", "Nordlys Bakeri")
