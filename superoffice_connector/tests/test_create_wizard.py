@@ -149,11 +149,27 @@ class TestCreateWizard(SuperOfficeCase):
         self.assert_in_step(person)
 
     def test_create_project_takes_back_the_number(self):
-        # Odoo keeps a project's start date only with an end date (both or neither)
-        project = self.create_project("New warehouse", date_start="2026-01-05", date="2027-06-30")
+        # Odoo keeps a project's start date only with an end date (both or neither); a stage
+        # SuperOffice has no status for is the subject of test_value_not_sent_is_kept_in_odoo
+        project = self.create_project("New warehouse", date_start="2026-01-05", date="2027-06-30",
+                                      stage_id=False)
         wizard = create_form(self.env, project).save()
         wizard.action_create()
         link = project.superoffice_link_ids
         self.assertTrue(project.superoffice_number)
         self.assertEqual(project.superoffice_number, self.so_project(link.so_id)["ProjectNumber"])
         self.assert_in_step(project)
+
+    def test_value_not_sent_is_kept_in_odoo(self):
+        """A stage SuperOffice has no status of that name is not sent, and SuperOffice's empty
+        status does not overwrite it in Odoo; the note names it."""
+        project = self.create_project("Staged project")
+        stage = project.stage_id
+        self.assertTrue(stage)
+        create_form(self.env, project).save().action_create()
+        self.assertEqual(project.stage_id, stage)
+        link = project.superoffice_link_ids
+        self.assertNotIn("status", link.base_snapshot)
+        notes = [b for b in project.message_ids.mapped("body") if "Not sent" in b]
+        self.assertEqual(len(notes), 1)
+        self.assertIn(stage.name, notes[0])

@@ -185,27 +185,29 @@ class SuperofficeCreateWizard(models.TransientModel):
         entity = self._so_call(service.create, body, marker=self._marker(values))
         # The SuperOffice record exists from here on: link it in this same transaction so it is
         # never orphaned, with both sides holding what SuperOffice stored.
-        base = self._take_superoffice_values(record, entity)
+        base = self._take_superoffice_values(record, entity, {key for key, _s in skipped})
         link = self._create_link(record, self.entity_type, entity.id, base, self.actor_type)
         link.write(self._link_sync_values(entity))
         self._post_skipped(record, skipped)
         return self._back_to_record(record)
 
-    def _take_superoffice_values(self, record, entity):
+    def _take_superoffice_values(self, record, entity, skipped=()):
         """Write to ``record`` what SuperOffice stored where it differs from the record (the
         values edited in the dialog, a project number SuperOffice computed); return the base.
 
         A value Odoo cannot hold (a SuperOffice user with no Odoo user) keeps the record's value
-        in the base, as the sync does, so the next run neither clears it nor sends it back."""
+        in the base, as the sync does, so the next run neither clears it nor sends it back. A
+        value that could not be sent (``skipped`` keys) is not overwritten in Odoo and has no
+        base, as after Connect: the next sync asks a person which one is right."""
         fmaps = [f for f in self._fmaps() if f.direction != "none"]
         so_values = self._so_values(entity)
         before = record._superoffice_values(fmaps)
         to_odoo = {
             f.key: so_values.get(f.key) for f in fmaps
-            if f.writes_odoo and f.key in so_values
+            if f.writes_odoo and f.key in so_values and f.key not in skipped
             and not canonical.equal(f, before.get(f.key), so_values.get(f.key))
         }
-        base = {f.key: so_values.get(f.key) for f in fmaps}
+        base = {f.key: so_values.get(f.key) for f in fmaps if f.key not in skipped}
         if not to_odoo:
             return base
         record._superoffice_apply(to_odoo, fmaps, self.connection_id)
