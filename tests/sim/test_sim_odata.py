@@ -168,10 +168,11 @@ def test_full_mode_gives_display_and_raw_values(api, sim):
     assert [r["PrimaryKey"] for r in slim] == [str(r["PrimaryKey"]) for r in full]
     for s, f in zip(slim, full, strict=True):
         assert f["TableRight"]["Mask"] == "FULL" and {"StyleHint", "LinkHint"} <= set(f)
-        assert f["name"]["DisplayValue"] == s["name"] == f["name"]["RawValue"]
-        assert f["category"]["DisplayValue"] == s["category"]
+        column = f["Column"]
+        assert column["name"]["DisplayValue"] == s["name"] == column["name"]["RawValue"]
+        assert column["category"]["DisplayValue"] == s["category"]
         category_id = sim.store.record("contact", int(s["PrimaryKey"]))["category_id"]
-        assert f["category"]["RawValue"] == category_id
+        assert column["category"]["RawValue"] == category_id
     assert api.get("Contact", params={"$mode": "Fancy"}).status_code == 400
 
 
