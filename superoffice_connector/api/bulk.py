@@ -194,6 +194,42 @@ def _deleted(kind, cells):
 
 
 @dataclass(frozen=True)
+class Detail:
+    """Rows of a database table (Dynamic provider) that give mapped fields of a page's records:
+    ``so_fields`` it completes, the ``table``, its primary key, the column holding the record's
+    id (``key``), the other ``columns``, an extra ``restriction`` and ``build(rows)`` turning a
+    record's rows (in ``rank`` order) into entity properties."""
+
+    so_fields: tuple
+    table: str
+    primary: str
+    key: str
+    columns: tuple
+    restriction: tuple
+    build: object
+
+
+def _phones(rows):
+    return {"Phones": [{"Value": _str(r["phone"]), "Description": _str(r["description"])}
+                       for r in rows]}
+
+
+def _members(rows):
+    return {"ProjectMembers": [{"ContactId": _int(r["contact_id"]),
+                                "PersonId": _int(r["person_id"])} for r in rows]}
+
+
+CONTACT_PHONE = 1  # PhoneType ContactPhone (database reference, enum PhoneType)
+DETAILS = {
+    "contact": (Detail(("Phones[!Mobile]", "Phones[Mobile]"), "phone", "phone_id", "owner_id",
+                       ("rank", "phone", "description"), (("ptype_idx", CONTACT_PHONE),),
+                       _phones),),
+    "project": (Detail(("ProjectMembers",), "projectmember", "projectmember_id", "project_id",
+                       ("rank", "contact_id", "person_id"), (), _members),),
+}
+
+
+@dataclass(frozen=True)
 class Entry:
     """One archive row: ``entity`` has the mapped properties read from the columns; ``gaps``
     names the mapped ``so_field``-s whose value the columns do not give for this row (then the
@@ -223,6 +259,7 @@ class BulkReader:
         for _so_field, source in self.sources:
             columns += [c for c in source.columns if c not in columns]
         self.columns = tuple(columns)
+        self.details = [d for d in DETAILS.get(kind, ()) if set(d.so_fields) & set(wanted)]
 
     @property
     def service(self):
@@ -240,7 +277,7 @@ class BulkReader:
         keyset = F(self.meta.primary_key).gt(int(after_id))
         expression = keyset if expression is None else expression & keyset
         rows = self.client.search(self.kind, self.query(expression, top))
-        return [self.entry(row) for row in rows]
+        return self._entries(rows)
 
     def by_ids(self, ids):
         """Entries of the records ``ids`` (one request per ``ID_CHUNK`` ids); ids missing from
@@ -251,17 +288,67 @@ class BulkReader:
             chunk = ids[start:start + ID_CHUNK]
             expression = F(self.meta.primary_key).one_of(*chunk)
             rows = self.client.search(self.kind, self.query(expression, len(chunk)))
-            for row in rows:
-                entry = self.entry(row)
-                found[entry.id] = entry
+            found.update((entry.id, entry) for entry in self._entries(rows))
         return found
 
     def get(self, entity_id):
         """The whole entity (``GET {Type}/{id}``), for an entry that is not complete."""
         return self.service.get(entity_id)
 
+    def _entries(self, rows):
+        """Entries of archive rows, with the detail rows of those that need them."""
+        parts = [self._parts(row) for row in rows]
+        for detail in self.details:
+            wanted = set(detail.so_fields)
+            owners = [data[self.meta.id_field] for data, gaps in parts if wanted & set(gaps)]
+            if not owners:
+                continue
+            rows_of = self.detail_rows(detail, owners)
+            for data, gaps in parts:
+                if wanted & set(gaps):
+                    _merge(data, detail.build(rows_of.get(data[self.meta.id_field], [])))
+                    gaps[:] = [g for g in gaps if g not in wanted]
+        return [self._entry(data, gaps) for data, gaps in parts]
+
+    def detail_rows(self, detail, owners):
+        """{record id: rows in rank order} of ``detail``'s table for the records ``owners``:
+        one request per ``ID_CHUNK`` records (more only for more than a page of rows)."""
+        table = detail.table
+        select = [f"{table}.{c}" for c in (detail.primary, detail.key, *detail.columns)]
+        found = {}
+        for start in range(0, len(owners), ID_CHUNK):
+            chunk = owners[start:start + ID_CHUNK]
+            after = 0
+            while True:
+                expression = F(f"{table}.{detail.key}").one_of(*chunk)
+                for column, value in detail.restriction:
+                    expression = expression & F(f"{table}.{column}").eq(value)
+                expression = expression & F(f"{table}.{detail.primary}").gt(after)
+                query = (Query(select=select).filter(expression)
+                         .order_by(f"{table}.{detail.primary}").top(PAGE_LIMIT).mode("Full"))
+                rows = self.client.search("Archive/dynamic", query)
+                for row in rows:
+                    cell = _cells(row)
+                    values = {c: cell(f"{table}.{c}")[0]
+                              for c in (detail.key, *detail.columns)}
+                    found.setdefault(_int(values[detail.key]), []).append(values)
+                    after = max(after, _int(cell(f"{table}.{detail.primary}")[0]))
+                if len(rows) < PAGE_LIMIT:
+                    break
+        for values in found.values():
+            values.sort(key=lambda v: _int(v.get("rank")))
+        return found
+
     def entry(self, row):
-        """The :class:`Entry` of one ``$mode=Full`` archive row."""
+        """The :class:`Entry` of one ``$mode=Full`` archive row (without detail rows)."""
+        return self._entry(*self._parts(row))
+
+    def _entry(self, data, gaps):
+        entity = ENTITY_CLASSES[self.kind](data, partial=True)
+        return Entry(entity.id, entity.updated, entity, tuple(gaps))
+
+    def _parts(self, row):
+        """The entity properties of one archive row and the so_fields it leaves open."""
         cells_of = _cells(row)
         stamp = [cells_of(c) for c in _STAMP[self.kind]]
         entity_id = parse_int(row.get("PrimaryKey"), 0)
@@ -276,8 +363,7 @@ class BulkReader:
             _merge(data, source.build(cells))
             if source.complete is not None and not source.complete(cells):
                 gaps.append(so_field)
-        entity = ENTITY_CLASSES[self.kind](data, partial=True)
-        return Entry(entity_id, entity.updated, entity, tuple(gaps))
+        return data, gaps
 
 
 def _associate_value(raw):
