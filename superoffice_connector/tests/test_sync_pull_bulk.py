@@ -23,19 +23,20 @@ class TestSyncPullBulk(SyncCase):
 
     def test_import_reads_pages_and_gets_only_records_the_columns_cannot_give(self):
         store = self.sim.store
+        store.patch("contact", store.ids("contact")[0], {"Description": "Only in the entity"})
         counts = {kind: store.count(kind) for kind in ("contact", "person", "project")}
-        # A company's phones beyond none and its description, and a project's members, are not
-        # archive columns: those records alone are read whole.
-        whole = sum(1 for i in store.ids("contact")
-                    if store.record("contact", i)["phones"] or
-                    store.record("contact", i)["description"])
-        whole += counts["project"]
+        # A company's description is no archive column: those companies alone are read whole.
+        whole = sum(1 for i in store.ids("contact") if store.record("contact", i)["description"])
         pages = sum(math.floor(n / 50) + 1 for n in counts.values())
+        details = pages - (math.floor(counts["person"] / 50) + 1)  # phones, project members
         run = self.import_all()
         self.assertEqual(run.count_created, sum(counts.values()))
-        # the list pages, the entities read whole, and at most login and discovery
-        self.assertLessEqual(run.http_requests, pages + whole + 3)
-        self.assertLess(whole, counts["person"])
+        # the list pages, their phone and member rows, the entities read whole, and at most
+        # login and discovery
+        self.assertLessEqual(run.http_requests, pages + details + whole + 3)
+        self.assertEqual(whole, 1)
+        first = self.links("company").filtered(lambda lk: lk.so_id == store.ids("contact")[0])
+        self.assertEqual(first.base_snapshot["description"], "Only in the entity")
 
     def test_edits_of_many_persons_arrive_in_one_page_without_reading_them(self):
         self.import_all()
