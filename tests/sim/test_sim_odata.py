@@ -215,3 +215,23 @@ def test_dynamic_provider_lists_phone_and_project_member_rows(api, sim):
         m["PersonId"] for m in sim.store.get("project", 1)["ProjectMembers"]]
     assert api.get("Archive/dynamic", params={"$select": "nosuch.table_id"}).status_code == 404
     assert api.get("Archive/dynamic").status_code == 400
+
+
+def test_full_mode_empty_values_and_info_text_columns(api, sim):
+    sim.store.patch("contact", 1, {"Category": {"Id": 0}, "Associate": {"AssociateId": 0},
+                                   "Description": "A note", "Phones": []})
+    sim.store.patch("person", 1, {"Description": "Met at the fair"})
+    row = api.rows("Contact", **{
+        "$select": "contactId,category,associateId,deletedDate,hasInfoText,"
+                   "contactPhone/formattedNumber,contactPhone/description",
+        "$filter": "contactId eq 1", "$mode": "Full"})[0]
+    assert row["PrimaryKey"] == 1
+    column = row["Column"]
+    assert (column["category"]["RawValue"], column["category"]["DisplayValue"]) == (0, "")
+    assert (column["associateId"]["RawValue"], column["associateId"]["DisplayValue"]) == (0, "")
+    assert column["deletedDate"]["RawValue"] == "0001-01-01T00:00:00"
+    assert column["hasInfoText"]["RawValue"] is True
+    assert column["contactPhone/formattedNumber"]["RawValue"] == ""
+    person = api.rows("Person", **{"$select": "personInfo/infoText,hasInfoText",
+                                   "$filter": "personId eq 1"})[0]
+    assert (person["personInfo/infoText"], person["hasInfoText"]) == ("Met at the fair", True)
