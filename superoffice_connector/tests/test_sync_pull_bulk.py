@@ -4,6 +4,7 @@ linked records in batches with the same outcome as one record at a time."""
 import math
 
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .sync_common import SyncCase
 
@@ -88,3 +89,22 @@ class TestSyncPullBulk(SyncCase):
         self.assertEqual([p["Value"] for p in person["OfficePhones"]],
                          ["+47 11 22 33 44", "+47 55 66 77 88"])
         self.assertEqual(person["Emails"], emails_before)
+
+    def test_one_record_odoo_refuses_leaves_the_rest_of_its_page_applied(self):
+        good, good_link = self.paired_project("Good project")
+        bad, bad_link = self.paired_project("Back to the past")
+        self.sim.store.patch("project", good_link.so_id, {"Name": "Good project 2"})
+        # Odoo refuses a project that ends before it starts (CreatedDate is today).
+        self.sim.store.patch("project", bad_link.so_id, {"EndDate": "2001-01-01T00:00:00"})
+        # The two projects are planned in one batch, which PostgreSQL refuses as a whole (the
+        # dates' CHECK constraint); then each is merged alone and only the bad one fails.
+        with mute_logger("odoo.sql_db",
+                         "odoo.addons.superoffice_connector.models.superoffice_sync_service"):
+            run = self.connection._pull()
+        self.assertEqual((run.count_updated, run.count_failed), (1, 1), run.error_log)
+        self.assertEqual(good.name, "Good project 2")
+        self.assertEqual(good_link.state, "linked")
+        self.assertFalse(bad.date)
+        self.assertEqual(bad_link.retry_count, 1)
+        self.assertTrue(bad_link.last_error)
+        self.assertIn(f"project {bad_link.so_id}", run.error_log)
