@@ -29,6 +29,8 @@ def _edge_records(sim):
                               "MiddleName": "van", "Title": ""})
     store.patch("project", 1, {"EndDate": "2031-05-06T00:00:00", "ProjectMembers": [],
                                "Description": ""})
+    store.soft_delete("contact", 3)
+    store.soft_delete("person", 2)
     return bare, loner
 
 
@@ -46,7 +48,7 @@ def test_archive_and_entity_give_the_same_canonical_values(client, sim, entity_t
             break
         after = page[-1].id
     assert [e.id for e in entries] == sorted(sim.store.ids(kind))
-    from_columns = 0
+    from_columns = deleted = 0
     for entry in entries:
         full = client.service(kind).get(entry.id)
         expected = transforms.from_superoffice(entity_type, full, fields, LOOKUPS)
@@ -59,7 +61,9 @@ def test_archive_and_entity_give_the_same_canonical_values(client, sim, entity_t
         assert got == {f.key: expected[f.key] for f in columns}, entry.id
         assert entry.entity.change_stamp == full.change_stamp
         assert entry.entity.deleted == full.deleted
+        deleted += full.deleted
     assert from_columns >= len(entries) * len(fields) - 1
+    assert deleted == (0 if kind == "project" else 1)
 
 
 def test_every_default_mapping_row_has_an_archive_source():
