@@ -1,14 +1,18 @@
 """Benchmark: initial import and incremental pull inside Odoo, next to a plain batch create.
 
-Runs the real pull (``superoffice.connection._pull``: change feed, one GET per changed record,
-three-way merge, ORM writes, links, one commit per batch) against the simulator over HTTP on
-127.0.0.1, in an Odoo 19 database with the addon installed, and prints:
+Runs the real pull (``superoffice.connection._pull``: pages of archive columns, a GET only for
+the records no column can give, three-way merge, ORM writes, links, one commit per batch)
+against the simulator over HTTP on 127.0.0.1, in an Odoo 19 database with the addon installed,
+and prints:
 
 * initial import of N companies (with their ~3 persons each, the simulator's seed):
   records/s, HTTP requests per record, SQL queries per record;
 * an incremental run after 1,000 changes made in SuperOffice;
 * a plain batch ``res.partner.create`` of the same companies and persons in the same process,
-  and the ratio of the two (the figure that counts).
+  and the ratio of the two (the figure that counts);
+* with ``--idle-links N``: a pull over N linked companies (and one person each) when nothing
+  changed in SuperOffice: HTTP requests per entity type and seconds of Odoo time (the links
+  are inserted with SQL, copies of one linked partner, so that part is quick).
 
 Usage (Odoo's Python; PostgreSQL from the PG* variables)::
 
@@ -113,6 +117,87 @@ def measure(env, client, label, function):
 def report(label, records, seconds, requests, queries):
     print(f"{label:<40} {records:>7} records {seconds:>8.1f} s {records / seconds:>9.1f} rec/s "
           f"{requests / max(records, 1):>6.2f} HTTP/rec {queries / max(records, 1):>7.1f} SQL/rec")
+    print(f"{label}: {100 * requests / max(records, 1):.2f} HTTP requests per 100 records")
+    print(f"{label}: {queries / max(records, 1):.2f} SQL statements per record")
+
+
+def new_connection(env, sim, name, **values):
+    app = sim.app
+    return env["superoffice.connection"].create({
+        "name": f"{name} {uuid.uuid4().hex[:6]}", "environment": "sod", "base_url": sim.url,
+        "tenant": "Cust12345", "auth_mode": "system_user",
+        "client_id": app.client_id, "client_secret": app.client_secret,
+        "system_token": app.system_token, "private_key": app.private_key_pem, **values,
+    })
+
+
+def copy_rows(cr, table, source_id, count, overrides):
+    """Insert ``count`` copies of row ``source_id`` of ``table``; ``overrides`` maps a column
+    to an SQL expression of ``g`` (1..count). Returns the new ids in ``g`` order."""
+    cr.execute("SELECT column_name FROM information_schema.columns WHERE table_name = %s "
+               "AND column_name != 'id' ORDER BY ordinal_position", [table])
+    columns = [c for (c,) in cr.fetchall()]
+    exprs = [overrides.get(c, f'src."{c}"') for c in columns]
+    quoted = [f'"{c}"' for c in columns]
+    cr.execute(
+        f'INSERT INTO "{table}" ({", ".join(quoted)}) '
+        f'SELECT {", ".join(exprs)} FROM "{table}" src, generate_series(1, %s) g '
+        f"WHERE src.id = %s ORDER BY g RETURNING id", [count, source_id])
+    return [i for (i,) in cr.fetchall()]
+
+
+def idle_pull(registry, args):
+    """A pull over ``args.idle_links`` linked companies when nothing changed in SuperOffice."""
+    from odoo import SUPERUSER_ID, api
+
+    from superoffice_sim import SimServer
+
+    count = args.idle_links
+    print(f"simulator: seeding {count} companies for the idle pull ...", flush=True)
+    sim = SimServer(tenant="Cust12345", seed_companies=count, seed=2, persons_per_company=1)
+    sim.start()
+    try:
+        with registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            connection = new_connection(env, sim, "Idle", sync_batch_size=args.batch)
+            first = env["res.partner"].create({"name": "Idle template", "is_company": True})
+            link = env["superoffice.link"].with_context(superoffice_no_chatter=True).create({
+                "connection_id": connection.id, "entity_type": "company", "so_id": 1,
+                "partner_id": first.id, "actor_type": "customer", "state": "linked",
+                "base_snapshot": {"name": "Idle template"},
+            })
+            env.flush_all()
+            partner_ids = copy_rows(cr, "res_partner", first.id, count - 1,
+                                    {"name": "'Idle ' || g", "complete_name": "'Idle ' || g"})
+            cr.execute("CREATE TEMP TABLE idle_ids (g int, partner_id int)")
+            cr.execute("INSERT INTO idle_ids SELECT * FROM unnest(%s::int[], %s::int[])",
+                       [list(range(1, count)), partner_ids])
+            cr.execute("CREATE INDEX ON idle_ids (g)")
+            copy_rows(cr, "superoffice_link", link.id, count - 1, {
+                "so_id": "g + 1",
+                "partner_id": "(SELECT partner_id FROM idle_ids i WHERE i.g = g.g)",
+            })
+            # Every link has seen its record's last change, and the previous run ended now.
+            now = env.cr.now()
+            cr.execute("UPDATE superoffice_link SET so_updated_at = %s WHERE connection_id = %s",
+                       [now, connection.id])
+            for entity_type in ("company", "person", "project"):
+                env["superoffice.sync.cursor"].sudo()._for(connection, entity_type).write(
+                    {"watermark": now})
+            cr.commit()
+            links = env["superoffice.link"].search_count(
+                [("connection_id", "=", connection.id)])
+            client = connection._get_client()
+            client.current_principal()  # login and discovery are not part of an idle run
+            seconds, requests, queries, run_ = measure(env, client, "idle", connection._pull)
+            print(f"idle pull over {links} links: state {run_.state}, "
+                  f"records {run_.count_updated + run_.count_unchanged + run_.count_created}")
+            print(f"idle pull: {requests} HTTP requests ({requests / 3:.1f} per entity type)")
+            print(f"idle pull: {seconds:.3f} s of Odoo time (run logged {run_.duration:.3f} s)")
+            print(f"idle pull: {queries} SQL statements")
+            cr.rollback()
+    finally:
+        sim.stop()
 
 
 def run(db, args):
@@ -134,15 +219,9 @@ def run(db, args):
             env["ir.config_parameter"].set_param(
                 "superoffice_connector.client_options", json.dumps({"rate_limit": 0})
             )
-            app = sim.app
-            connection = env["superoffice.connection"].create({
-                "name": f"Bench {uuid.uuid4().hex[:6]}", "environment": "sod", "base_url": sim.url,
-                "tenant": "Cust12345", "auth_mode": "system_user",
-                "client_id": app.client_id, "client_secret": app.client_secret,
-                "system_token": app.system_token, "private_key": app.private_key_pem,
-                "sync_import_new": True, "sync_batch_size": args.batch,
-                "conflict_policy": "superoffice_wins",
-            })
+            connection = new_connection(env, sim, "Bench", sync_import_new=True,
+                                        sync_batch_size=args.batch,
+                                        conflict_policy="superoffice_wins")
             cr.commit()
             client = connection._get_client()
             companies, persons = sim.store.count("contact"), sim.store.count("person")
@@ -194,8 +273,12 @@ def run(db, args):
             plain_rate = created / seconds
             print(f"ratio plain create / sync import: {plain_rate / import_rate:.1f}x "
                   f"(sync import reaches {100 * import_rate / plain_rate:.1f}% of plain create speed)")
+            print(f"initial import: {100 * import_rate / plain_rate:.1f} % of plain batch "
+                  "create speed")
     finally:
         sim.stop()
+    if args.idle_links:
+        idle_pull(registry, args)
 
 
 def main():
@@ -203,6 +286,8 @@ def main():
     parser.add_argument("--companies", type=int, default=10000)
     parser.add_argument("--changes", type=int, default=1000)
     parser.add_argument("--batch", type=int, default=500)
+    parser.add_argument("--idle-links", type=int, default=0,
+                        help="also measure a pull over this many unchanged links (e.g. 100000)")
     parser.add_argument("--db", help="existing database with the addon installed")
     parser.add_argument("--template", default=os.environ.get("ODOO_SUITE_TEMPLATE", "tmpl_base"))
     parser.add_argument("--odoo-path", default=os.environ.get("ODOO_PATH"),

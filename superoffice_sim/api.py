@@ -3,7 +3,7 @@
 Route matching is case-insensitive like the real (ASP.NET) service.
 """
 
-from . import entities, jsonpatch, parse, query, refdata
+from . import dynamic, entities, jsonpatch, parse, query, refdata
 from .archive import PROVIDERS
 from .errors import HttpError, NotFound
 from .login import authenticate
@@ -30,6 +30,8 @@ def handle(sim, req, segs):
     if head in KINDS:
         return _entity(sim, req, KINDS[head], rest[1:], associate_id)
     if head == "archive" and len(rest) == 2 and req.method == "GET":
+        if rest[1].lower() == "dynamic":
+            return _dynamic(sim, req)
         kind = PROVIDERS.get(rest[1].lower())
         if kind is None:
             raise NotFound(f"Unknown archive provider {rest[1]!r}")
@@ -54,6 +56,14 @@ def _list(sim, req, kind, scope=None):
         user = (params["$filter"] or "").strip()
         params["$filter"] = f"{restriction} and ({user})" if user else restriction
     rows = query.run(kind, params, sim.store)
+    return Response.json({"odata.metadata": f"{sim.api_base}Archive//$metadata",
+                          "odata.nextLink": None, "value": rows})
+
+
+def _dynamic(sim, req):
+    params = {name: req.param(name) for name in ("$select", "$filter", "$orderby", "$top",
+                                                 "$skip", "$mode")}
+    rows = dynamic.run(params, sim.store)
     return Response.json({"odata.metadata": f"{sim.api_base}Archive//$metadata",
                           "odata.nextLink": None, "value": rows})
 

@@ -2,6 +2,23 @@
 
 Filters compare raw values (ids, ISO dates, booleans); slim rows show display values, e.g.
 `associateId` "RJ" and `category` "Customer", like the real archive answers.
+
+Column names and kinds follow SuperOffice's archive-provider reference (Contact, Person and
+PersonProjects/Project providers). Where the reference is silent, these are the choices made:
+
+* ``$mode=Full`` rows carry each column under ``"Column"`` as ``{DisplayValue, RawValue,
+  TooltipHint, LinkHint}`` with a numeric ``PrimaryKey`` (docs: search/odata/using-filters).
+  A list column's RawValue is the list item id (0 when empty) and its DisplayValue the item
+  text (``""`` when empty); an associate column's RawValue is the associate id and its
+  DisplayValue the associate's short name (the slim fixture shows ``"associateId": "RJ"``).
+* Dates are raw ISO strings in UTC without offset, ``0001-01-01T00:00:00`` when empty, in
+  both modes (the slim fixture shows ``"endDate": "0001-01-01T00:00:00"``).
+* One-to-many columns (``email/emailAddress``, ``url/URLAddress``, ``contactPhone/...``,
+  ``personDirectPhone/...``, ``personMobilePhone/...``) show the first row by rank (the entity's
+  first element of that array), ``""`` when there is none.
+* ``hasInfoText`` is true when the description (info text) is not empty; the Contact provider
+  has no column with the text itself, the Person provider has ``personInfo/infoText`` and the
+  Project provider ``description``.
 """
 
 from . import refdata
@@ -20,6 +37,10 @@ class Column:
 
 def _first(pairs):
     return pairs[0][0] if pairs else ""
+
+
+def _first_description(pairs):
+    return pairs[0][1] if pairs else ""
 
 
 def _assoc(name, key):
@@ -48,6 +69,7 @@ CONTACT = [
     Column("department", "string", lambda r, s: r["department"]),
     Column("nameDepartment", "string",
            lambda r, s: f"{r['name']} - {r['department']}" if r["department"] else r["name"]),
+    Column("hasInfoText", "bool", lambda r, s: bool(r["description"])),
     _assoc("associateId", "associate_id"),
     _list("category", "category_id", refdata.CATEGORIES),
     _list("business", "business_id", refdata.BUSINESSES),
@@ -69,6 +91,7 @@ CONTACT = [
     Column("email/emailAddress", "string", lambda r, s: _first(r["emails"])),
     Column("url/URLAddress", "string", lambda r, s: _first(r["urls"])),
     Column("contactPhone/formattedNumber", "string", lambda r, s: _first(r["phones"])),
+    Column("contactPhone/description", "string", lambda r, s: _first_description(r["phones"])),
     *_address("postAddress", "postal"),
     *_address("streetAddress", "street"),
     Column("contactUdef/SuperOffice:1", "string", lambda r, s: r["udefs"].get("SuperOffice:1", "")),
@@ -80,6 +103,8 @@ PERSON = [
     Column("lastName", "string", lambda r, s: r["lastname"]),
     Column("fullName", "string", lambda r, s: full_name(r)),
     Column("contactId", "int", lambda r, s: r["contact_id"]),
+    Column("hasInfoText", "bool", lambda r, s: bool(r["description"])),
+    Column("personInfo/infoText", "string", lambda r, s: r["description"]),
     Column("name", "string", lambda r, s: _contact_of(r, s).get("name", "")),
     Column("department", "string", lambda r, s: _contact_of(r, s).get("department", "")),
     Column("mrMrs", "string", lambda r, s: r["mrmrs"]),
@@ -95,7 +120,11 @@ PERSON = [
     Column("personActiveErpLinks", "bool", lambda r, s: False),
     Column("email/emailAddress", "string", lambda r, s: _first(r["emails"])),
     Column("personMobilePhone/formattedNumber", "string", lambda r, s: _first(r["mobile_phones"])),
+    Column("personMobilePhone/description", "string",
+           lambda r, s: _first_description(r["mobile_phones"])),
     Column("personDirectPhone/formattedNumber", "string", lambda r, s: _first(r["office_phones"])),
+    Column("personDirectPhone/description", "string",
+           lambda r, s: _first_description(r["office_phones"])),
     Column("personUdef/SuperOffice:1", "string", lambda r, s: r["udefs"].get("SuperOffice:1", "")),
 ]
 PROJECT = [

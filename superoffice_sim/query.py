@@ -97,8 +97,8 @@ def _mode(params):
 
 def run(kind, params, store):
     """Rows of one page: slim dicts `{"PrimaryKey", "EntityName", <column>: display value}`,
-    or with `$mode=Full` each column as `{DisplayValue, RawValue, TooltipHint, LinkHint}` and
-    the row's `TableRight`, `StyleHint`, `LinkHint` (Wide is served like Slim)."""
+    or with `$mode=Full` each column under `Column` as `{DisplayValue, RawValue, TooltipHint,
+    LinkHint}` and the row's `TableRight`, `StyleHint`, `LinkHint` (Wide is served like Slim)."""
     full = _mode(params) == "full"
     selected = _select(kind, params)
     order = _order(kind, params)
@@ -153,11 +153,13 @@ def _row(kind, rec, selected, store):
 
 
 def _full_row(kind, rec, selected, store):
-    row = {"PrimaryKey": rec["id"], "EntityName": kind, "StyleHint": "",
-           "LinkHint": f"{kind}_id={rec['id']}", "TableRight": {"Mask": "FULL", "Reason": ""}}
+    columns = {}
     for column in selected:
         raw = column.get(rec, store)
         display = column.display(raw) if column.display else raw
-        row[column.name] = {"DisplayValue": "" if display is None else str(display),
-                            "RawValue": raw, "TooltipHint": "", "LinkHint": ""}
-    return row
+        if isinstance(display, bool):
+            display = "true" if display else "false"
+        columns[column.name] = {"DisplayValue": "" if display is None else str(display),
+                                "RawValue": raw, "TooltipHint": "", "LinkHint": ""}
+    return {"PrimaryKey": rec["id"], "EntityName": kind, "Column": columns, "StyleHint": "",
+            "LinkHint": f"{kind}_id={rec['id']}", "TableRight": {"Mask": "FULL", "Reason": ""}}

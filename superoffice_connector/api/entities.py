@@ -34,13 +34,16 @@ def thaw(value):
 class Record(Mapping):
     """A read-only JSON object with typed accessors."""
 
-    __slots__ = ("_data", "last_modified")
+    __slots__ = ("_data", "last_modified", "partial")
 
-    def __init__(self, data, last_modified=None):
+    def __init__(self, data, last_modified=None, partial=False):
         if not isinstance(data, Mapping):
             raise TypeError(f"{type(self).__name__} needs a JSON object.")
         object.__setattr__(self, "_data", freeze(thaw(data)))
         object.__setattr__(self, "last_modified", last_modified)
+        # True for an entity put together from archive columns (see ``api.bulk``): it holds
+        # the mapped fields and the change stamp, not every property of the record.
+        object.__setattr__(self, "partial", partial)
 
     def __setattr__(self, name, value):
         raise AttributeError(f"{type(self).__name__} is read-only.")

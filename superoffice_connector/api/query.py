@@ -155,16 +155,17 @@ def criterion(column, operator, value):
 class Query:
     """Immutable-style builder: each method returns a new ``Query``."""
 
-    def __init__(self, select=(), filter=None, order_by=(), top=None, skip=None):
+    def __init__(self, select=(), filter=None, order_by=(), top=None, skip=None, mode=None):
         self._select = tuple(select)
         self._filter = filter
         self._order_by = tuple(order_by)
         self._top = top
         self._skip = skip
+        self._mode = mode
 
     def _copy(self, **changes):
         values = {"select": self._select, "filter": self._filter, "order_by": self._order_by,
-                  "top": self._top, "skip": self._skip}
+                  "top": self._top, "skip": self._skip, "mode": self._mode}
         values.update(changes)
         return Query(**values)
 
@@ -189,6 +190,12 @@ class Query:
     def skip(self, n):
         return self._copy(skip=int(n))
 
+    def mode(self, mode):
+        """``"Slim"`` (display values, the default) or ``"Full"`` (raw and display values)."""
+        if mode not in ("Slim", "Wide", "Full"):
+            raise ValueError(f"Unknown archive mode {mode!r}.")
+        return self._copy(mode=mode)
+
     @property
     def filter_text(self):
         return self._filter.text if self._filter is not None else None
@@ -210,6 +217,8 @@ class Query:
             params.append(("$top", str(self._top)))
         if self._skip is not None:
             params.append(("$skip", str(self._skip)))
+        if self._mode is not None:
+            params.append(("$mode", self._mode))
         return params
 
     def to_query_string(self):

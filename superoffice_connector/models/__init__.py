@@ -14,6 +14,7 @@ from . import superoffice_sync_cursor
 from . import superoffice_sync_service
 from . import superoffice_sync_engine
 from . import superoffice_sync_pull
+from . import superoffice_sync_pull_page
 from . import superoffice_sync_push
 from . import superoffice_sync_conflict
 from . import superoffice_sync_webhook

@@ -9,12 +9,16 @@
    ``updatedDate afterTime (watermark - overlap)`` ordered by primary key, read in keyset
    pages (``primaryKey gt <last>``) of ``sync_batch_size`` rows, one commit per page.
 
+Every page is one archive request carrying the columns of the mapped fields (see
+``superoffice_sync_pull_page.py``); the webhook events' records are read the same way, by id.
 A row whose ``updatedDate`` is not newer than what the link last saw is an echo or an overlap
-repeat and is skipped without reading the record. Other rows cost one GET each; a linked record
-is then merged like any other sync (``_sync_entity``), in its own savepoint. The records with no
-link (the initial import) are created together at the end of their page: one savepoint, one
-batched ``create`` of the records without chatter, one of their links; only when that fails is
-the page created again record by record, so one bad record is still counted alone.
+repeat and is skipped. A record whose mapped fields some column cannot give is read with one GET,
+only when it is not skipped. The linked records of a page are planned together and written in
+batches; one that must write SuperOffice is merged alone (``_sync_entity``), in its own
+savepoint. The records with no link (the initial import) are created together at the end of
+their page: one savepoint, one batched ``create`` of the records without chatter, one of their
+links; only when that fails is the page created again record by record, so one bad record is
+still counted alone.
 """
 
 import logging
@@ -22,11 +26,11 @@ from datetime import timedelta
 
 from odoo import fields, models
 
-from ..api import F, Query
+from ..api import F
 from ..api import exceptions as so_exc
 from ..api.services import META
 from ..sync import transforms
-from .superoffice_sync_service import ENTITY_ORDER, KIND, RUN_STOPPERS, StopRun
+from .superoffice_sync_service import ENTITY_ORDER, KIND, StopRun
 
 _logger = logging.getLogger(__name__)
 PULLABLE_STATES = ("linked", "needs_sync")
@@ -106,6 +110,7 @@ class SuperofficeSyncPull(models.AbstractModel):
             cursor.write({"run_start": fields.Datetime.now(), "after_id": 0})
         client = connection._get_client()
         meta = META[KIND[entity_type]]
+        reader = self._reader(connection, entity_type)
         window = None
         if cursor.watermark:
             window = F(meta.updated_column).after_time(
@@ -113,19 +118,10 @@ class SuperofficeSyncPull(models.AbstractModel):
             )
         batch_size = connection.sync_batch_size
         while True:
-            expression = F(meta.primary_key).gt(cursor.after_id)
-            if window is not None:
-                expression = window & expression
-            query = (Query(select=(meta.primary_key, meta.updated_column))
-                     .filter(expression).order_by(meta.primary_key).top(batch_size))
-            try:
-                rows = client.search(meta.kind, query)
-            except so_exc.SuperOfficeError as exc:
-                # The list itself failed: nothing to blame on a record, resume next run.
-                raise StopRun(exc, "failed" if isinstance(exc, RUN_STOPPERS[1:]) else "partial")
+            rows = self._read_page(reader, window, cursor.after_id, batch_size)
             if rows:
-                hints = {row.id: row.date(meta.updated_column) for row in rows}
-                self._pull_ids(connection, entity_type, [row.id for row in rows], stats, hints)
+                entries = {entry.id: entry for entry in rows}
+                self._pull_ids(connection, entity_type, list(entries), stats, entries)
                 cursor.write({"after_id": rows[-1].id})
             if len(rows) < batch_size:
                 cursor.write({"watermark": cursor.run_start, "run_start": False, "after_id": 0})
@@ -143,14 +139,19 @@ class SuperofficeSyncPull(models.AbstractModel):
 
     # ------------------------------------------------------------------ records
 
-    def _pull_ids(self, connection, entity_type, so_ids, stats, hints=None):
+    def _pull_ids(self, connection, entity_type, so_ids, stats, entries=None):
         """Bring the SuperOffice records ``so_ids`` into Odoo; returns the ids left for later
         because another run holds their link.
 
-        Linked records are merged one by one, each in its own savepoint. Records with no link
-        (the import) are read one by one and created together at the end of the page (see
-        :meth:`_import_entities`); when a 429 ends the run, those already read are created
-        first."""
+        ``entries`` ({so_id: ``api.bulk.Entry``}) are their archive rows; without them they are
+        read by id (one request). Linked records are merged as a page (see
+        ``_sync_linked``). Records with no link (the import) are created together at the end
+        of the page (see :meth:`_import_entities`); when a 429 ends the run, those already read
+        are created first."""
+        # A webhook event names a record that changed: its link's stamp is not trusted to skip it.
+        hinted = entries is not None
+        if entries is None:
+            entries = self._read_entries(self._reader(connection, entity_type), so_ids)
         Link = self.env["superoffice.link"].sudo()
         links = Link.search([
             ("connection_id", "=", connection.id), ("entity_type", "=", entity_type),
@@ -168,8 +169,7 @@ class SuperofficeSyncPull(models.AbstractModel):
         if busy:
             self._requeue(connection, busy)
         service = connection._get_client().service(KIND[entity_type])
-        hints = hints or {}
-        new = []
+        new, linked = [], []
         try:
             for so_id in so_ids:
                 link = by_id.get(so_id)
@@ -179,26 +179,30 @@ class SuperofficeSyncPull(models.AbstractModel):
                 if link is None and not connection.sync_import_new:
                     stats.count("skipped")
                     continue
-                hint = self._naive(hints.get(so_id))
+                entry = entries.get(so_id)
+                hint = self._naive(entry.updated) if entry and hinted else None
                 if (link and link.state == "linked" and hint and link.so_updated_at
                         and hint <= link.so_updated_at):
                     stats.count("unchanged")
                     continue
                 if link is None:
-                    new += self._read_new(connection, entity_type, so_id, service, stats)
+                    new += self._read_new(connection, entity_type, so_id, service, stats,
+                                          self._entry_entity(entry))
                     continue
-                self._read_and_sync(connection, link, service, stats, f"{entity_type} {so_id}")
+                linked.append((link, entry))
+            self._sync_linked(connection, entity_type, linked, stats)
         except StopRun:
             self._import_entities(connection, entity_type, new, stats)
             raise
         self._import_entities(connection, entity_type, new, stats)
         return {link.so_id for link in busy}
 
-    def _read_new(self, connection, entity_type, so_id, service, stats):
-        """Read a SuperOffice record that has no link; returns ``[entity]`` to import, or
-        ``[]`` when it is gone, deleted or could not be read (counted here)."""
+    def _read_new(self, connection, entity_type, so_id, service, stats, entity=None):
+        """Read a SuperOffice record that has no link (unless ``entity``, read from the
+        archive, is given); returns ``[entity]`` to import, or ``[]`` when it is gone, deleted
+        or could not be read (counted here)."""
         try:
-            entity = service.get(so_id)
+            entity = entity if entity is not None else service.get(so_id)
         except so_exc.NotFoundError:
             stats.count("skipped")
             return []

@@ -183,19 +183,25 @@ class SuperofficeSyncService(models.AbstractModel):
         record = link._odoo_record()
         flight_id, flight = link._flight()  # the last write of a run that died after its PATCH
         pending_ids = [flight_id] if flight_id else []
-        for attempt in range(1, MERGE_ATTEMPTS + 1):
+        attempt = 0
+        while True:
             if entity.deleted:
                 return self._apply_deleted(connection, link)
             so_values = transforms.from_superoffice(link.entity_type, entity, fields_, lookups)
             odoo_values = record._superoffice_values(fields_, connection)
             stamp = entity.change_stamp
             base = merge.recover_base(link.base_snapshot or None, flight, so_values, stamp, fields_)
-            self._mask_unresolved(fields_, so_values, odoo_values, base)
+            merge.mask_unresolved(fields_, so_values, odoo_values, base)
             result = merge.three_way(
                 base, odoo_values, so_values, fields_, policy=connection.conflict_policy,
             )
             if not result.to_so:
                 break
+            if entity.partial:
+                # Read from archive columns: the mapped values, not the whole record a PATCH
+                # builds on (array entries the mapping does not manage). Read it and merge again.
+                entity = service.get(link.so_id)
+                continue
             unresolved = []
             patch = transforms.to_superoffice_patch(
                 link.entity_type, result.to_so, fields_, current=entity.raw, lookups=lookups,
@@ -220,6 +226,7 @@ class SuperofficeSyncService(models.AbstractModel):
                 break
             except so_exc.ConflictError:
                 # Someone changed the record after our read: read and merge again.
+                attempt += 1
                 if attempt == MERGE_ATTEMPTS:
                     result.new_base = base
                     return self._mark_conflict(link, entity, result, True, pending_ids)
@@ -244,16 +251,6 @@ class SuperofficeSyncService(models.AbstractModel):
         if hasattr(connection, "_lookups"):
             return connection._lookups()
         return transforms.Lookups()
-
-    @api.model
-    def _mask_unresolved(self, fields_, so_values, odoo_values, base):
-        """A SuperOffice owner Odoo cannot represent (``"associate:<id>"``: no known e-mail)
-        counts as unchanged in SuperOffice: Odoo's user is then neither cleared nor pushed
-        over it unless it was edited in Odoo."""
-        for fmap in fields_:
-            value = so_values.get(fmap.key)
-            if isinstance(value, str) and value.startswith("associate:"):
-                so_values[fmap.key] = (base or {}).get(fmap.key, odoo_values.get(fmap.key))
 
     @api.model
     def _settled_base(self, connection, record, fields_, base, written):
@@ -308,8 +305,9 @@ class SuperofficeSyncService(models.AbstractModel):
         return "conflict"
 
     @api.model
-    def _read_and_sync(self, connection, link, service, stats, label):
-        """Read ``link``'s SuperOffice record and merge it, in a savepoint of its own.
+    def _read_and_sync(self, connection, link, service, stats, label, entity=None):
+        """Read ``link``'s SuperOffice record (unless ``entity`` is given, e.g. read from the
+        archive) and merge it, in a savepoint of its own.
 
         A record gone from SuperOffice is handled as deleted; any other error is recorded on the
         link and counted, so one bad record never stops the others (StopRun still ends the run).
@@ -317,7 +315,7 @@ class SuperofficeSyncService(models.AbstractModel):
         try:
             with self.env.cr.savepoint():
                 try:
-                    entity = service.get(link.so_id)
+                    entity = entity if entity is not None else service.get(link.so_id)
                 except so_exc.NotFoundError:
                     outcome = self._apply_deleted(connection, link)
                 else:

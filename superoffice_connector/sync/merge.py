@@ -228,6 +228,28 @@ def in_flight(
     }
 
 
+def mask_unresolved(
+    fields: Iterable[FieldMap],
+    so: dict[str, Any],
+    odoo: Mapping[str, Any],
+    base: Mapping[str, Any] | None,
+) -> None:
+    """A SuperOffice owner Odoo cannot represent (``"associate:<id>"``: no known e-mail) counts
+    as unchanged in SuperOffice (``so`` is changed in place): Odoo's user is then neither
+    cleared nor pushed over it unless it was edited in Odoo.
+
+        >>> from .mapping import default_mapping
+        >>> so = {"owner": "associate:12"}
+        >>> mask_unresolved(default_mapping("company"), so, {"owner": "a@x.no"}, None)
+        >>> so["owner"]
+        'a@x.no'
+    """
+    for fmap in fields:
+        value = so.get(fmap.key)
+        if isinstance(value, str) and value.startswith("associate:"):
+            so[fmap.key] = (base or {}).get(fmap.key, odoo.get(fmap.key))
+
+
 def recover_base(
     base: Mapping[str, Any] | None,
     flight: Mapping[str, Any] | None,

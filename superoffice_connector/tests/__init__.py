@@ -12,6 +12,7 @@ from . import test_import_wizard
 from . import test_disconnect
 from . import test_tour
 from . import test_sync_pull
+from . import test_sync_pull_bulk
 from . import test_sync_push
 from . import test_conflicts
 from . import test_sync_errors

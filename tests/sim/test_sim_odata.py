@@ -168,10 +168,11 @@ def test_full_mode_gives_display_and_raw_values(api, sim):
     assert [r["PrimaryKey"] for r in slim] == [str(r["PrimaryKey"]) for r in full]
     for s, f in zip(slim, full, strict=True):
         assert f["TableRight"]["Mask"] == "FULL" and {"StyleHint", "LinkHint"} <= set(f)
-        assert f["name"]["DisplayValue"] == s["name"] == f["name"]["RawValue"]
-        assert f["category"]["DisplayValue"] == s["category"]
+        column = f["Column"]
+        assert column["name"]["DisplayValue"] == s["name"] == column["name"]["RawValue"]
+        assert column["category"]["DisplayValue"] == s["category"]
         category_id = sim.store.record("contact", int(s["PrimaryKey"]))["category_id"]
-        assert f["category"]["RawValue"] == category_id
+        assert column["category"]["RawValue"] == category_id
     assert api.get("Contact", params={"$mode": "Fancy"}).status_code == 400
 
 
@@ -190,3 +191,47 @@ def test_persons_sub_archive_of_a_company(api, sim):
     link = api.get(f"Contact/{contact_id}").json()["_Links"]["Archive.Persons"]
     assert api.session.get(link, timeout=5).json()["value"] == api.rows(
         f"Contact/{contact_id}/Persons")
+
+
+def test_dynamic_provider_lists_phone_and_project_member_rows(api, sim):
+    sim.store.patch("contact", 1, {"Phones": [{"Value": "+47 1", "Description": "Main"},
+                                              {"Value": "+47 2", "Description": "Mobile"}]})
+    rows = api.rows("Archive/dynamic", **{
+        "$select": "phone.owner_id,phone.rank,phone.phone,phone.description",
+        "$filter": "phone.owner_id oneOf (1, 2) and phone.ptype_idx eq 1"})
+    assert [(r["phone.owner_id"], r["phone.rank"], r["phone.phone"], r["phone.description"])
+            for r in rows[:2]] == [(1, 1, "+47 1", "Main"), (1, 2, "+47 2", "Mobile")]
+    assert {r["phone.owner_id"] for r in rows} == {1, 2} and rows[0]["EntityName"] == "phone"
+    person = sim.store.get("person", 1)
+    mobile = api.rows("Archive/dynamic", **{
+        "$select": "phone.phone", "$filter": "phone.owner_id eq 1 and phone.ptype_idx eq 16389",
+        "$mode": "Full"})
+    assert [r["Column"]["phone.phone"]["RawValue"] for r in mobile] == [
+        p["Value"] for p in person["MobilePhones"]]
+    members = api.rows("Archive/dynamic", **{
+        "$select": "projectmember.project_id,projectmember.person_id",
+        "$filter": "projectmember.project_id eq 1"})
+    assert [r["projectmember.person_id"] for r in members] == [
+        m["PersonId"] for m in sim.store.get("project", 1)["ProjectMembers"]]
+    assert api.get("Archive/dynamic", params={"$select": "nosuch.table_id"}).status_code == 404
+    assert api.get("Archive/dynamic").status_code == 400
+
+
+def test_full_mode_empty_values_and_info_text_columns(api, sim):
+    sim.store.patch("contact", 1, {"Category": {"Id": 0}, "Associate": {"AssociateId": 0},
+                                   "Description": "A note", "Phones": []})
+    sim.store.patch("person", 1, {"Description": "Met at the fair"})
+    row = api.rows("Contact", **{
+        "$select": "contactId,category,associateId,deletedDate,hasInfoText,"
+                   "contactPhone/formattedNumber,contactPhone/description",
+        "$filter": "contactId eq 1", "$mode": "Full"})[0]
+    assert row["PrimaryKey"] == 1
+    column = row["Column"]
+    assert (column["category"]["RawValue"], column["category"]["DisplayValue"]) == (0, "")
+    assert (column["associateId"]["RawValue"], column["associateId"]["DisplayValue"]) == (0, "")
+    assert column["deletedDate"]["RawValue"] == "0001-01-01T00:00:00"
+    assert column["hasInfoText"]["RawValue"] is True
+    assert column["contactPhone/formattedNumber"]["RawValue"] == ""
+    person = api.rows("Person", **{"$select": "personInfo/infoText,hasInfoText",
+                                   "$filter": "personId eq 1"})[0]
+    assert (person["personInfo/infoText"], person["hasInfoText"]) == ("Met at the fair", True)

@@ -59,3 +59,12 @@ def test_plan_policy_applies():
     result = plan("company", [_company(3, Name="SO")], {3: Link(1, base)},
                   {1: {**base, "name": "Odoo"}}, FIELDS, policy="odoo_wins")
     assert not result.conflicts and result.updates[0].result.to_so == {"name": "Odoo"}
+
+
+def test_plan_keeps_an_owner_odoo_cannot_represent():
+    base = from_superoffice("company", company(), FIELDS)
+    odoo = {101: {**base, "owner": "odoo.user@example.com"}}
+    base = {**base, "owner": "odoo.user@example.com"}
+    unknown_owner = _company(1, Associate={"AssociateId": 77})
+    result = plan("company", [unknown_owner], {1: Link(101, base)}, odoo, FIELDS)
+    assert [s.reason for s in result.skips] == ["No change."]
