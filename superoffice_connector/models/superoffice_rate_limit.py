@@ -17,21 +17,25 @@ whose slot falls in the last ``GUARD`` of a window is given the next one instead
 time between the reservation and its arrival at SuperOffice does not carry it into the next
 second on top of a full window.
 
-The reservation is one ``INSERT … ON CONFLICT DO UPDATE`` in its own short transaction on a
-pooled connection (read committed: concurrent reservations queue on the row lock for the length
-of one statement, never fail). ``bench/bench_rate_limit.py`` measures its cost.
+The reservation is one ``INSERT … ON CONFLICT DO UPDATE`` on a database connection the limiter
+keeps for itself (autocommit, read committed: concurrent reservations queue on the row lock for
+the length of one statement and never fail; ``synchronous_commit`` off, as losing the last
+reservations in a crash of PostgreSQL only costs a fresh window). ``bench/bench_rate_limit.py``
+measures its cost.
 """
 
 import logging
+import threading
 import time
+
+import psycopg2
 
 from odoo import fields, models, sql_db
 
 _logger = logging.getLogger(__name__)
-GUARD = 0.05  # share of a window at its end whose requests are moved to the next window
+GUARD = 0.1  # share of a window at its end whose requests are moved to the next window
 
 RESERVE_SQL = """
-SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
 INSERT INTO superoffice_rate_limit AS b (connection_id, window_start, used)
 SELECT %(connection_id)s, floor((t.now + %(guard)s) / %(window)s) * %(window)s, 1
   FROM (SELECT extract(epoch FROM clock_timestamp())::float8 AS now) t
@@ -76,17 +80,28 @@ class SharedRateLimiter:
         self.capacity = max(int(self.rate), 1) if self.rate else 0
         self.window = self.capacity / self.rate if self.rate else 0.0
         self._sleep = sleep
+        self._cnx = None
+        self._lock = threading.Lock()
 
     def acquire(self):
-        """Wait for this request's slot; returns the seconds waited."""
+        """Wait for this request's slot; returns the seconds waited.
+
+        A process that wakes up too late for its slot (a busy machine: the window ends before
+        its request could leave) takes another one rather than send in the next window on top
+        of the requests reserved there."""
         if not self.rate:
             return 0.0
-        start, now = self.reserve()
-        wait = start - now
-        if wait > 0:
-            self._sleep(wait)
-            return wait
-        return 0.0
+        waited = 0.0
+        while True:
+            start, now = self.reserve()
+            wait = max(start - now, 0.0)
+            # PostgreSQL's clock gives the slot; the local monotonic clock measures the wait.
+            usable_until = time.monotonic() + start + self.window * (1 - GUARD) - now
+            if wait:
+                self._sleep(wait)
+                waited += wait
+            if time.monotonic() < usable_until:
+                return waited
 
     def reserve(self):
         """Reserve one slot: ``(start of its window, now)``, both epoch seconds by
@@ -95,6 +110,36 @@ class SharedRateLimiter:
             "connection_id": self.connection_id, "window": self.window,
             "capacity": self.capacity, "guard": GUARD * self.window,
         }
-        with sql_db.db_connect(self.dbname).cursor() as cr:
-            cr.execute(RESERVE_SQL, params)
-            return cr.fetchone()
+        with self._lock:
+            for attempt in (1, 2):
+                try:
+                    with self._connection().cursor() as cr:
+                        cr.execute(RESERVE_SQL, params)
+                        return cr.fetchone()
+                except (psycopg2.OperationalError, psycopg2.InterfaceError):
+                    self.close()  # the server closed it (restart, idle timeout): once more
+                    if attempt == 2:
+                        raise
+        return None  # not reached
+
+    def _connection(self):
+        if self._cnx is None or self._cnx.closed:
+            _dbname, info = sql_db.connection_info_for(self.dbname)
+            self._cnx = psycopg2.connect(**info)
+            self._cnx.autocommit = True
+            with self._cnx.cursor() as cr:
+                cr.execute("SET synchronous_commit TO OFF")
+        return self._cnx
+
+    def close(self):
+        if self._cnx is not None:
+            try:
+                self._cnx.close()
+            finally:
+                self._cnx = None
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:  # noqa: BLE001 - nothing to do about it at garbage collection
+            _logger.debug("Closing the rate limit connection failed", exc_info=True)
