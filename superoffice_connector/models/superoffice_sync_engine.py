@@ -172,15 +172,16 @@ class SuperofficeConnection(models.Model):
         A pull that runs out of the cron's time budget ends "continuing" and tells the cron
         what is left, so Odoo calls the cron again (and it is triggered for its next job): a
         first import goes on until it is done without waiting for the next wake."""
+        connections = self.sudo().search([("active", "=", True)])
         if self._cron_time_spent():
-            return
-        now = fields.Datetime.now()
-        left = 0
-        for connection in self.sudo().search([("active", "=", True)]):
-            if connection._is_pull_due(now):
-                run = connection._pull()
-                if run.state == "continuing":
-                    left += max(run.count_remaining, 1)
+            runs = connections._last_pulls()
+        else:
+            now = fields.Datetime.now()
+            runs = self.env["superoffice.sync.run"]
+            for connection in connections:
+                if connection._is_pull_due(now):
+                    runs |= connection._pull()
+        left = sum(max(run.count_remaining, 1) for run in runs if run.state == "continuing")
         if left:  # a later connection's finished run must not hide an earlier one's rest
             self.env["ir.cron"]._commit_progress(remaining=left)
 
@@ -192,6 +193,15 @@ class SuperofficeConnection(models.Model):
         could outlive the cron worker's time limit (``limit_time_real_cron``)."""
         end = self.env.context.get("cron_end_time")
         return bool(end) and time.monotonic() >= end
+
+    def _last_pulls(self):
+        """The last pull run of each connection of ``self``."""
+        Run = self.env["superoffice.sync.run"]
+        runs = Run
+        for connection in self:
+            runs |= Run.search([("connection_id", "=", connection.id), ("kind", "=", "pull")],
+                               order="date_start desc, id desc", limit=1)
+        return runs
 
     def _is_pull_due(self, now):
         self.ensure_one()
