@@ -17,15 +17,16 @@ from odoo.exceptions import UserError, ValidationError
 
 from .. import api as so_api
 from ..api import exceptions as so_exc
-from .superoffice_rate_limit import SharedRateLimiter
+from .superoffice_rate_limit import OwnConnection, SharedRateLimiter
+from .superoffice_shared_state import DatabaseState
 
 _logger = logging.getLogger(__name__)
 
 ADMIN_GROUP = "superoffice_connector.superoffice_connector_group_admin"
 
-# One client per connection and configuration, shared by the threads of this process so the
-# system user ticket (cached by the client per process too) is reused. The rate limit is shared
-# by every process (superoffice_rate_limit.SharedRateLimiter).
+# One client per connection and configuration, shared by the threads of this process. The rate
+# limit, the system user ticket and the tenant address are shared by every process
+# (superoffice_rate_limit, superoffice_shared_state).
 _CLIENTS = {}
 _CLIENTS_LOCK = threading.Lock()
 
@@ -288,9 +289,12 @@ class SuperofficeConnection(models.Model):
             client = _CLIENTS.get(key)
         if client is not None:
             return client
-        client = so_api.SuperOfficeClient(sudo._client_config())
+        # The processes of the connection share its rate limit, ticket and tenant address,
+        # through a database connection of this process's own.
+        db = OwnConnection(self.env.cr.dbname)
+        client = so_api.SuperOfficeClient(sudo._client_config(), shared=DatabaseState(db, self.id))
         client.transport.limiter = SharedRateLimiter(
-            self.env.cr.dbname, self.id, client.config.rate_limit
+            db.dbname, self.id, client.config.rate_limit, db=db
         )
         with _CLIENTS_LOCK:
             for stale in [k for k in _CLIENTS if k[:2] == key[:2]]:

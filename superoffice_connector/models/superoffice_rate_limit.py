@@ -67,57 +67,25 @@ class SuperofficeRateLimit(models.Model):
     )
 
 
-class SharedRateLimiter:
-    """The rate limiter of a client, shared through the database ``dbname`` (see the module).
+class OwnConnection:
+    """A database connection a process keeps for small shared bookkeeping (autocommit, read
+    committed, no wait for the disk), apart from Odoo's transactions. Thread-safe."""
 
-    Replaces the client's per-process ``RateLimiter`` (same ``acquire()``); rate 0 disables it.
-    """
-
-    def __init__(self, dbname, connection_id, rate, sleep=time.sleep):
+    def __init__(self, dbname):
         self.dbname = dbname
-        self.connection_id = connection_id
-        self.rate = float(rate or 0)
-        self.capacity = max(int(self.rate), 1) if self.rate else 0
-        self.window = self.capacity / self.rate if self.rate else 0.0
-        self._sleep = sleep
         self._cnx = None
         self._lock = threading.Lock()
 
-    def acquire(self):
-        """Wait for this request's slot; returns the seconds waited.
-
-        A process that wakes up too late for its slot (a busy machine: the window ends before
-        its request could leave) takes another one rather than send in the next window on top
-        of the requests reserved there."""
-        if not self.rate:
-            return 0.0
-        waited = 0.0
-        while True:
-            start, now = self.reserve()
-            wait = max(start - now, 0.0)
-            # PostgreSQL's clock gives the slot; the local monotonic clock measures the wait.
-            usable_until = time.monotonic() + start + self.window * (1 - GUARD) - now
-            if wait:
-                self._sleep(wait)
-                waited += wait
-            if time.monotonic() < usable_until:
-                return waited
-
-    def reserve(self):
-        """Reserve one slot: ``(start of its window, now)``, both epoch seconds by
-        PostgreSQL's clock."""
-        params = {
-            "connection_id": self.connection_id, "window": self.window,
-            "capacity": self.capacity, "guard": GUARD * self.window,
-        }
+    def fetchone(self, sql, params):
+        """Run one statement; a connection the server closed is opened again once."""
         with self._lock:
             for attempt in (1, 2):
                 try:
                     with self._connection().cursor() as cr:
-                        cr.execute(RESERVE_SQL, params)
-                        return cr.fetchone()
+                        cr.execute(sql, params)
+                        return cr.fetchone() if cr.description else None
                 except (psycopg2.OperationalError, psycopg2.InterfaceError):
-                    self.close()  # the server closed it (restart, idle timeout): once more
+                    self.close()
                     if attempt == 2:
                         raise
         return None  # not reached
@@ -142,4 +110,47 @@ class SharedRateLimiter:
         try:
             self.close()
         except Exception:  # noqa: BLE001 - nothing to do about it at garbage collection
-            _logger.debug("Closing the rate limit connection failed", exc_info=True)
+            _logger.debug("Closing a bookkeeping connection failed", exc_info=True)
+
+
+class SharedRateLimiter:
+    """The rate limiter of a client, shared through the database ``dbname`` (see the module).
+
+    Replaces the client's per-process ``RateLimiter`` (same ``acquire()``); rate 0 disables it.
+    """
+
+    def __init__(self, dbname, connection_id, rate, sleep=time.sleep, db=None):
+        self.connection_id = connection_id
+        self.rate = float(rate or 0)
+        self.capacity = max(int(self.rate), 1) if self.rate else 0
+        self.window = self.capacity / self.rate if self.rate else 0.0
+        self._sleep = sleep
+        self.db = db or OwnConnection(dbname)
+
+    def acquire(self):
+        """Wait for this request's slot; returns the seconds waited.
+
+        A process that wakes up too late for its slot (a busy machine: the window ends before
+        its request could leave) takes another one rather than send in the next window on top
+        of the requests reserved there."""
+        if not self.rate:
+            return 0.0
+        waited = 0.0
+        while True:
+            start, now = self.reserve()
+            wait = max(start - now, 0.0)
+            # PostgreSQL's clock gives the slot; the local monotonic clock measures the wait.
+            usable_until = time.monotonic() + start + self.window * (1 - GUARD) - now
+            if wait:
+                self._sleep(wait)
+                waited += wait
+            if time.monotonic() < usable_until:
+                return waited
+
+    def reserve(self):
+        """Reserve one slot: ``(start of its window, now)``, both epoch seconds by
+        PostgreSQL's clock."""
+        return self.db.fetchone(RESERVE_SQL, {
+            "connection_id": self.connection_id, "window": self.window,
+            "capacity": self.capacity, "guard": GUARD * self.window,
+        })

@@ -11,6 +11,7 @@ from unittest.mock import patch
 from odoo import SUPERUSER_ID, api, fields
 from odoo.tests import tagged
 
+from ..api.auth import clear_ticket_cache
 from ..models.superoffice_connection import _CLIENTS
 from ..models.superoffice_rate_limit import SharedRateLimiter
 from ..models.superoffice_sync_service import RunStats
@@ -46,6 +47,8 @@ class TestSyncWorkers(SuperOfficeCase):
             partners.filtered(lambda p: p.parent_id).unlink()
             partners.exists().unlink()
             cr.execute("DELETE FROM superoffice_rate_limit WHERE connection_id = %s",
+                       [self.connection_id])
+            cr.execute("DELETE FROM superoffice_shared_state WHERE connection_id = %s",
                        [self.connection_id])
             cron = env.ref("superoffice_connector.superoffice_cron_pull")
             env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]).unlink()
@@ -232,11 +235,33 @@ class TestSyncWorkers(SuperOfficeCase):
             self.assertIsInstance(client.transport.limiter, SharedRateLimiter)
             client.current_principal()  # discovery, login and the call itself
         with self.registry.cursor() as cr:
-            cr.execute("SELECT used FROM superoffice_rate_limit WHERE connection_id = %s",
+            cr.execute("SELECT used, extract(epoch FROM clock_timestamp()) - window_start "
+                       "FROM superoffice_rate_limit WHERE connection_id = %s",
                        [self.connection_id])
-            self.assertEqual(cr.fetchone()[0], 3)
+            used, age = cr.fetchone()
+            self.assertGreaterEqual(used, 1)  # 3 requests, in one or two windows
+            self.assertLess(age, 30)
 
     # ------------------------------------------------------------------ 4. shared state
+
+    def test_a_second_process_uses_the_ticket_and_address_another_one_obtained(self):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            connection = env["superoffice.connection"].browse(self.connection_id)
+            clear_ticket_cache()  # no ticket of an earlier test (the simulator was reset)
+            first = connection._get_client()
+            first.current_principal()
+            self.assertEqual(first.request_count, 3)  # tenant state, login, the call
+            _CLIENTS.clear()  # another process: its own client and ticket cache
+            clear_ticket_cache()
+            second = connection._get_client()
+            self.assertIsNot(second, first)
+            second.current_principal()
+            self.assertEqual(second.request_count, 1)  # the call only
+        with self.registry.cursor() as cr:
+            cr.execute("SELECT name FROM superoffice_shared_state WHERE connection_id = %s "
+                       "ORDER BY name", [self.connection_id])
+            self.assertEqual(cr.fetchall(), [("tenant",), ("ticket",)])
 
     def test_changed_client_options_reach_a_running_process(self):
         connection = self.connection
