@@ -9,8 +9,8 @@ A run cut by the cron's time budget with work left is closed as "continuing": th
 again at once and the next run resumes where it stopped. A run whose process died (killed by a
 worker time limit, a crash, a restart) cannot close itself: while it runs, its process holds a
 PostgreSQL advisory lock on it (:meth:`_hold`), which PostgreSQL releases when that process's
-connection goes away. The next run of the same kind closes every "running" run whose lock is
-free as failed (:meth:`_close_dead`), so no run stays "running" for good.
+connection goes away. The next pull or push run of the connection closes every "running" run
+whose lock is free as failed (:meth:`_close_dead`), so no run stays "running" for good.
 """
 
 import logging
@@ -18,6 +18,7 @@ import logging
 import psycopg2
 
 from odoo import api, fields, models
+from odoo.tools import mute_logger
 
 _logger = logging.getLogger(__name__)
 
@@ -134,11 +135,15 @@ class SuperofficeSyncRun(models.Model):
             _logger.info("Sync run %s: its lock is released with its connection", self.id)
 
     @api.model
-    def _close_dead(self, connection, kind, exclude=None):
-        """Close as failed the runs of ``connection`` and ``kind`` still "running" whose process
-        is gone (nobody holds their advisory lock). Returns the runs closed."""
+    def _close_dead(self, connection, exclude=None):
+        """Close as failed the pull and push runs of ``connection`` still "running" whose
+        process is gone (nobody holds their advisory lock). Returns the runs closed.
+
+        Two runs may look at the same dead run at once (the pull and the push cron): the
+        advisory lock lets one at a time close it, and the other's update, if it comes after
+        the first one committed, fails on its savepoint and is left alone."""
         runs = self.search([
-            ("connection_id", "=", connection.id), ("kind", "=", kind),
+            ("connection_id", "=", connection.id), ("kind", "in", ("pull", "push")),
             ("state", "=", "running"), ("id", "!=", exclude.id if exclude else 0),
         ])
         dead = self.browse()
@@ -147,7 +152,7 @@ class SuperofficeSyncRun(models.Model):
             if not self.env.cr.fetchone()[0]:
                 continue  # its process still works on it
             try:
-                with self.env.cr.savepoint():
+                with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
                     # It ended, at the latest, with the last batch it committed.
                     run.write({
                         "state": "failed", "date_end": run.write_date,

@@ -128,14 +128,14 @@ class SuperofficeSyncService(models.AbstractModel):
         losing the work already committed. Returns the ``superoffice.sync.run``.
 
         While the body runs, this process holds the run (see ``superoffice.sync.run._hold``);
-        runs of the same kind whose process died are closed as failed first. An unexpected
+        runs of the connection whose process died are closed as failed first. An unexpected
         error rolls back the batch in progress and closes the run as failed (outside tests,
         whose transaction cannot be rolled back), so no run stays "running"."""
         connection.ensure_one()
         run = self._start_run(connection, kind, trigger)
         run._hold()
         try:
-            run._close_dead(connection, kind, exclude=run)
+            run._close_dead(connection, exclude=run)
             try:
                 client = connection._get_client()
             except ValueError as exc:

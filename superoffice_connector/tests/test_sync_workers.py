@@ -168,7 +168,7 @@ class TestSyncWorkers(SuperOfficeCase):
                 self.assertEqual(dead.state, "failed")
                 self.assertIn("stopped before it ended", dead.message)
                 self.assertEqual(alive.state, "running")
-                self.assertEqual(push.state, "running")  # the next push closes it
+                self.assertEqual(push.state, "failed")  # its process died too
                 self.assertEqual(
                     env["superoffice.sync.run"].search_count([("state", "=", "running"),
                                                               ("id", "=", run.id)]), 0)
