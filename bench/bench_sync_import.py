@@ -14,6 +14,12 @@ and prints:
   changed in SuperOffice: HTTP requests per entity type and seconds of Odoo time (the links
   are inserted with SQL, copies of one linked partner, so that part is quick).
 
+With ``--through-cron`` the initial import runs as production runs it: Odoo's own cron code
+(``IrCron._process_jobs``: the cron's time budget per call, ``_commit_progress``, the trigger a
+"continuing" run sets) is called again whenever the pull cron is ready, as a cron worker does
+when it is notified; it prints the cron jobs and runs it took. ``--rate`` sets the client's
+requests per second (default 0: no limit, the speed of the code alone).
+
 Usage (Odoo's Python; PostgreSQL from the PG* variables)::
 
     PGHOST=127.0.0.1 PGPORT=5433 PGUSER=odoo PGPASSWORD=odoo \\
@@ -200,6 +206,26 @@ def idle_pull(registry, args):
         sim.stop()
 
 
+def import_through_cron(db, env, connection):
+    """The first import through Odoo's cron machinery; returns (cron jobs, pull runs)."""
+    from odoo.addons.base.models.ir_cron import IrCron
+
+    env.ref("superoffice_connector.superoffice_cron_pull")._trigger()
+    env.cr.commit()
+    jobs, seen = 0, 0
+    while True:
+        IrCron._process_jobs(db)
+        jobs += 1
+        env.cr.rollback()  # a fresh snapshot: what the cron worker committed
+        env.invalidate_all()
+        runs = env["superoffice.sync.run"].search(
+            [("connection_id", "=", connection.id), ("kind", "=", "pull")]
+        )
+        if runs[:1].state != "continuing" or len(runs) == seen:
+            return jobs, runs
+        seen = len(runs)
+
+
 def run(db, args):
     import odoo
     from odoo import SUPERUSER_ID, api
@@ -217,7 +243,7 @@ def run(db, args):
         with registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             env["ir.config_parameter"].set_param(
-                "superoffice_connector.client_options", json.dumps({"rate_limit": 0})
+                "superoffice_connector.client_options", json.dumps({"rate_limit": args.rate})
             )
             connection = new_connection(env, sim, "Bench", sync_import_new=True,
                                         sync_batch_size=args.batch,
@@ -228,11 +254,24 @@ def run(db, args):
             print(f"SuperOffice holds {companies} companies, {persons} persons, "
                   f"{sim.store.count('project')} projects", flush=True)
 
-            seconds, requests, queries, run_ = measure(env, client, "import", connection._pull)
-            imported = run_.count_created
-            print(f"import run: state {run_.state}, created {imported}, failed "
-                  f"{run_.count_failed}, skipped {run_.count_skipped}")
-            report("initial import (pull, inside Odoo)", imported, seconds, requests, queries)
+            if args.through_cron:
+                seconds, requests, queries, (jobs, runs) = measure(
+                    env, client, "import", lambda: import_through_cron(db, env, connection)
+                )
+                imported = sum(runs.mapped("count_created"))
+                print(f"import through the cron: {jobs} cron jobs, {len(runs)} pull runs "
+                      f"(last {runs[:1].state}), created {imported}, failed "
+                      f"{sum(runs.mapped('count_failed'))}, rate limit {args.rate or 'none'}")
+                report("initial import (through the cron)", imported, seconds, requests,
+                       queries)
+            else:
+                seconds, requests, queries, run_ = measure(env, client, "import",
+                                                           connection._pull)
+                imported = run_.count_created
+                print(f"import run: state {run_.state}, created {imported}, failed "
+                      f"{run_.count_failed}, skipped {run_.count_skipped}")
+                report("initial import (pull, inside Odoo)", imported, seconds, requests,
+                       queries)
             import_rate = imported / seconds
 
             rng = random.Random(1)
@@ -288,6 +327,10 @@ def main():
     parser.add_argument("--batch", type=int, default=500)
     parser.add_argument("--idle-links", type=int, default=0,
                         help="also measure a pull over this many unchanged links (e.g. 100000)")
+    parser.add_argument("--through-cron", action="store_true",
+                        help="import through Odoo's cron code instead of one direct pull")
+    parser.add_argument("--rate", type=float, default=0,
+                        help="client requests per second (0: no limit)")
     parser.add_argument("--db", help="existing database with the addon installed")
     parser.add_argument("--template", default=os.environ.get("ODOO_SUITE_TEMPLATE", "tmpl_base"))
     parser.add_argument("--odoo-path", default=os.environ.get("ODOO_PATH"),

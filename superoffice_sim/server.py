@@ -24,6 +24,7 @@ from urllib.parse import unquote, urlsplit
 from . import api, faults, login, seed
 from .auth import AppCredentials, Tokens
 from .errors import HttpError, NotFound
+from .rates import RequestRates
 from .store import Store, utcnow
 from .web import Request, Response
 from .webhooks import Webhooks
@@ -59,6 +60,7 @@ class SimServer:
         self.tokens = Tokens(self.options["ticket_lifetime"],
                              self.options["access_token_lifetime"])
         self.faults = faults.Faults(seed)
+        self.rates = RequestRates()
         self.store = Store()
         self.store.listeners.append(self._on_event)
         self.webhooks = Webhooks(self, self.options["webhook_retry_delays"],
@@ -174,6 +176,7 @@ class SimServer:
         """Back to the state after start: seed data, no faults/tokens/webhooks, first host."""
         self.faults.clear()
         self._add_initial_faults()
+        self.rates.clear()
         self.tokens.clear()
         self.tokens.clock = time.time
         self.tokens.ticket_lifetime = self.options["ticket_lifetime"]
@@ -264,6 +267,10 @@ class SimServer:
         if action == "expire_tokens" and req.method == "POST":
             self.expire_tokens()
             return Response.empty(204)
+        if action == "rates" and req.method == "GET":
+            return Response.json({"peak": self.rates.peak(self.tenant),
+                                  "total": self.rates.total(self.tenant),
+                                  "per_second": self.rates.per_second(self.tenant)})
         if action == "reset" and req.method == "POST":
             self.reset()
             return Response.empty(204)
@@ -302,6 +309,7 @@ class _Handler(BaseHTTPRequestHandler):
         req = Request(self.command, parts.path, parts.query, self.headers, body)
         if parts.path.startswith("/_sim/"):
             return self._send(self._safe(sim.control, req))
+        sim.rates.record(sim.tenant)  # one tenant: every request counts against its limit
         post = None
         for fault in sim.faults.match(self.command, unquote(self.path)):
             kind = fault.kind

@@ -22,14 +22,15 @@ from .exceptions import (
     ValidationError,
 )
 from .query import F, Filter, Query
+from .shared import MemoryState, SharedState
 from .webhooks import WebhookEvent, parse_webhook, verify_signature
 
 __all__ = [
     "AmbiguousWriteError", "ArchiveRow", "AuthenticationError", "ChangeFeed", "ClientConfig",
-    "ConflictError", "Contact", "F", "Filter", "ForbiddenError", "MalformedResponseError", "MisdirectedError",
+    "ConflictError", "Contact", "F", "Filter", "ForbiddenError", "MalformedResponseError", "MemoryState", "MisdirectedError",
     "NotFoundError", "NotModified", "OAuthAuth", "OnsiteAuth", "Person", "PreconditionFailed",
     "PreconditionFailedError", "Project", "ProjectMember", "Query", "RateLimitedError",
-    "ServerError", "SuperOfficeClient", "SuperOfficeError", "SystemUserAuth",
+    "ServerError", "SharedState", "SuperOfficeClient", "SuperOfficeError", "SystemUserAuth",
     "TenantNotRunningError", "TicketAuth", "TransportError", "ValidationError", "WebhookEvent",
     "exchange_authorization_code", "parse_webhook", "verify_signature",
 ]

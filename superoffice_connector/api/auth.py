@@ -9,7 +9,9 @@ caches the ticket / access token and knows whether a refused request may be retr
   checks the JWT (signature if ``jwt_public_key`` is set, ``exp``/``nbf``, tenant ``ctx`` claim)
   and reads the ticket claim. The ticket is cached per process (keyed by host, tenant and a hash of
   the system token) and reused while it was used within the last 6 hours (SuperOffice's sliding
-  lifetime, minus a margin). A 401 drops it and authenticates once more.
+  lifetime, minus a margin). A 401 drops it and authenticates once more. With a shared state
+  (``client.shared``, see ``shared.py``) the processes of one connection share the ticket: a
+  process whose cache is empty takes the one another process obtained instead of logging in.
 * :class:`OAuthAuth` — a user's access token. Refreshed with the refresh token shortly before
   ``expires_at`` and once after a 401/403; ``on_tokens`` receives the new tokens so they can be
   stored. A refused refresh raises :class:`AuthenticationError`.
@@ -25,12 +27,14 @@ import time
 from dataclasses import dataclass, field
 
 from .exceptions import AuthenticationError, MalformedResponseError, SuperOfficeError
+from .shared import shared_get, shared_put
 from .signing import TICKET_CLAIM, decode_jwt, sign_system_token
 from .transport import Deadline, json_body, redact
 
 SYSTEM_USER_PATH = "/Login/api/PartnerSystemUser/Authenticate"
 OAUTH_TOKEN_PATH = "/login/common/oauth/tokens"
 TICKET_LIFETIME = 6 * 3600
+SHARE_USE_EVERY = 600  # seconds between two updates of the shared ticket's last use
 _TICKETS = {}
 _TICKETS_LOCK = threading.Lock()
 
@@ -112,17 +116,37 @@ class _SystemUserAuthenticator:
         self.client = client
         digest = hashlib.sha256(spec.system_token.encode()).hexdigest()
         self._key = (client.config.root_url, client.config.tenant.lower(), digest)
+        self._shared_key = hashlib.sha256(repr(self._key).encode()).hexdigest()
+        self._shared_at = 0.0
         self._lock = threading.Lock()
+
+    def _fresh(self, last_used):
+        return time.time() - last_used <= self.spec.ticket_lifetime - self.spec.lifetime_margin
 
     def _cached(self):
         with _TICKETS_LOCK:
             entry = _TICKETS.get(self._key)
-        if not entry:
+        if entry and self._fresh(entry[1]):
+            return entry[0]
+        return self._shared_ticket()
+
+    def _shared_ticket(self):
+        """The ticket another process of the connection obtained, if still fresh."""
+        value = shared_get(self.client.shared, "ticket")
+        if not value or value.get("key") != self._shared_key or not value.get("ticket"):
             return None
-        ticket, last_used = entry
-        if time.time() - last_used > self.spec.ticket_lifetime - self.spec.lifetime_margin:
+        last_used = float(value.get("used") or 0)
+        if not self._fresh(last_used):
             return None
-        return ticket
+        with _TICKETS_LOCK:
+            _TICKETS[self._key] = (value["ticket"], last_used)
+        self._shared_at = last_used
+        return value["ticket"]
+
+    def _share(self, ticket, used):
+        shared_put(self.client.shared, "ticket",
+                   {"key": self._shared_key, "ticket": ticket, "used": used})
+        self._shared_at = used
 
     def headers(self, deadline=None):
         with self._lock:
@@ -158,22 +182,30 @@ class _SystemUserAuthenticator:
         ticket = claims.get(TICKET_CLAIM)
         if not ticket:
             raise MalformedResponseError("The system user JWT carries no ticket claim.")
+        now = time.time()
         with _TICKETS_LOCK:
-            _TICKETS[self._key] = (ticket, time.time())
+            _TICKETS[self._key] = (ticket, now)
+        self._share(ticket, now)
         return ticket
 
     def retry_after_rejection(self, status):
         if status != 401:
             return False
         with _TICKETS_LOCK:
-            _TICKETS.pop(self._key, None)
+            entry = _TICKETS.pop(self._key, None)
+        shared = shared_get(self.client.shared, "ticket")
+        if entry and shared and shared.get("ticket") == entry[0]:
+            shared_put(self.client.shared, "ticket", None)  # refused: nobody reuses it
         return True
 
     def mark_used(self):
+        now = time.time()
         with _TICKETS_LOCK:
             entry = _TICKETS.get(self._key)
             if entry:
-                _TICKETS[self._key] = (entry[0], time.time())
+                _TICKETS[self._key] = (entry[0], now)
+        if entry and now - self._shared_at > SHARE_USE_EVERY:
+            self._share(entry[0], now)  # the sliding lifetime, for the other processes
 
     def secrets(self):
         with _TICKETS_LOCK:

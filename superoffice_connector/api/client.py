@@ -25,6 +25,7 @@ from .exceptions import (
 )
 from .query import F, Filter, Query, all_of, any_of, criterion
 from .services import META, EntityService, ProjectService
+from .shared import SharedState
 from .transport import Deadline, Transport, json_body
 
 _logger = logging.getLogger(__name__)
@@ -39,8 +40,9 @@ QUICK_SEARCH_COLUMNS = {
 
 
 class SuperOfficeClient:
-    def __init__(self, config):
+    def __init__(self, config, shared=None):
         self.config = config
+        self.shared = shared or SharedState()  # ticket and tenant address of other processes
         self.transport = Transport(config, secrets=self._secrets)
         self._auth = config.auth.authenticator(self)
         self.discovery = TenantDiscovery(self)

@@ -4,7 +4,8 @@ Online tenants are load-balanced across numbered hosts (``sod2``, ``sod3``, …)
 un-numbered host answers ``GET /api/state/{tenant}`` without authentication; its ``Api`` link
 (``…/Cust12345/api``) plus ``/v1/`` is the data base URL. The answer is cached until its
 ``ValidUntil``; a 421 (wrong host) drops the cache so the next call rediscovers.
-On-site there is nothing to discover: ``base_url`` is the API root.
+On-site there is nothing to discover: ``base_url`` is the API root. With a shared state
+(``client.shared``) the processes of one connection share the answer until its ``ValidUntil``.
 """
 
 import threading
@@ -13,6 +14,7 @@ from urllib.parse import quote
 
 from .exceptions import MalformedResponseError, NotFoundError, TenantNotRunningError
 from .parsing import parse_datetime
+from .shared import shared_get, shared_put
 from .transport import json_body
 
 RUNNING_STATES = ("Running", "OnlineMaintenance")
@@ -43,8 +45,11 @@ class TenantDiscovery:
 
     def invalidate(self):
         with self._lock:
-            self._base = None
+            stale, self._base = self._base, None
             self._valid_until = None
+        shared = shared_get(self.client.shared, "tenant")
+        if stale and shared and shared.get("api") == stale:
+            shared_put(self.client.shared, "tenant", None)
 
     def api_base(self, deadline=None):
         """The data base URL ending in ``/api/v1/``."""
@@ -55,8 +60,31 @@ class TenantDiscovery:
             now = datetime.now(timezone.utc)
             if self._base and self._valid_until and now < self._valid_until:
                 return self._base
+            if self._take_shared(now):
+                return self._base
             self._base, self._valid_until = self._discover(deadline)
+            shared_put(self.client.shared, "tenant", {
+                "where": self._where(), "api": self._base,
+                "valid_until": self._valid_until.isoformat(),
+            })
             return self._base
+
+    def _where(self):
+        return f"{self.client.config.root_url} {self.client.config.tenant.lower()}"
+
+    def _take_shared(self, now):
+        """Use the address another process discovered, while it is valid."""
+        value = shared_get(self.client.shared, "tenant")
+        if not value or value.get("where") != self._where() or not value.get("api"):
+            return False
+        try:
+            valid_until = datetime.fromisoformat(value["valid_until"])
+        except (KeyError, TypeError, ValueError):
+            return False
+        if now >= valid_until:
+            return False
+        self._base, self._valid_until = value["api"], valid_until
+        return True
 
     def _discover(self, deadline):
         cfg = self.client.config

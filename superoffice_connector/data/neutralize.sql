@@ -18,3 +18,6 @@ UPDATE ir_cron
    SET active = FALSE
  WHERE id IN (SELECT res_id FROM ir_model_data
                WHERE module = 'superoffice_connector' AND model = 'ir.cron');
+
+-- The system user tickets the worker processes shared.
+DELETE FROM superoffice_shared_state;

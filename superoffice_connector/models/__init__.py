@@ -1,5 +1,7 @@
 # ruff: noqa: I001 - order matters: a model is registered before the models inheriting it.
 from . import superoffice_field_mapping
+from . import superoffice_rate_limit
+from . import superoffice_shared_state
 from . import superoffice_connection
 from . import superoffice_link
 from . import superoffice_link_pending

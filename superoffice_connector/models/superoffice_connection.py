@@ -17,13 +17,16 @@ from odoo.exceptions import UserError, ValidationError
 
 from .. import api as so_api
 from ..api import exceptions as so_exc
+from .superoffice_rate_limit import OwnConnection, SharedRateLimiter
+from .superoffice_shared_state import DatabaseState
 
 _logger = logging.getLogger(__name__)
 
 ADMIN_GROUP = "superoffice_connector.superoffice_connector_group_admin"
 
-# One client per connection and configuration, shared by the threads of this process so the
-# system user ticket (cached by the client per process too) and the rate limiter are reused.
+# One client per connection and configuration, shared by the threads of this process. The rate
+# limit, the system user ticket and the tenant address are shared by every process
+# (superoffice_rate_limit, superoffice_shared_state).
 _CLIENTS = {}
 _CLIENTS_LOCK = threading.Lock()
 
@@ -280,29 +283,39 @@ class SuperofficeConnection(models.Model):
     def _get_client(self):
         """A :class:`SuperOfficeClient` built from this connection's (sudo'ed) credentials.
 
-        Cached per database, connection and configuration: the key holds a digest of every field
-        the client is built from, so any edit of credentials or options (even inside the same
-        transaction, where ``write_date`` does not move) builds a new client on next use.
+        Cached per database, connection and configuration: the key holds a digest of everything
+        the client is built from (:meth:`_client_fingerprint`), so any edit of credentials or
+        options (even inside the same transaction, where ``write_date`` does not move) builds a
+        new client on next use, in every process. Its requests reserve their slots in the
+        connection's request budget shared by all processes (:class:`SharedRateLimiter`).
         Raises ``ValueError`` when the configuration is incomplete, ``AccessError`` when the
         current user may not read the connection (the credentials are read with sudo below, so
         another company's connection must not be usable through a wizard pointing at it)."""
         self.ensure_one()
         self.check_access("read")
         sudo = self.sudo()
-        digest = hashlib.sha256(
-            repr([sudo[name] for name in CLIENT_FIELDS]).encode()
-        ).hexdigest()
+        digest = hashlib.sha256(repr(sudo._client_fingerprint()).encode()).hexdigest()
         key = (self.env.cr.dbname, self.id, digest)
         with _CLIENTS_LOCK:
             client = _CLIENTS.get(key)
         if client is not None:
             return client
-        client = so_api.SuperOfficeClient(sudo._client_config())
+        # The processes of the connection share its rate limit, ticket and tenant address,
+        # through a database connection of this process's own.
+        db = OwnConnection(self.env.cr.dbname)
+        client = so_api.SuperOfficeClient(sudo._client_config(), shared=DatabaseState(db, self.id))
+        client.transport.limiter = SharedRateLimiter(
+            db.dbname, self.id, client.config.rate_limit, db=db
+        )
         with _CLIENTS_LOCK:
             for stale in [k for k in _CLIENTS if k[:2] == key[:2]]:
                 del _CLIENTS[stale]
             _CLIENTS[key] = client
         return client
+
+    def _client_fingerprint(self):
+        """Everything the client is built from (call on a sudo'ed record)."""
+        return [self[name] for name in CLIENT_FIELDS]
 
     def _client_config(self):
         """ClientConfig from the stored fields (call on a sudo'ed record)."""

@@ -22,6 +22,7 @@ addon override one step with ``_inherit = "superoffice.sync.pull"``.
 import dataclasses
 import json
 import logging
+import time
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -166,11 +167,41 @@ class SuperofficeConnection(models.Model):
 
         The pull cron wakes every few minutes; each connection is pulled when its own
         ``sync_interval`` has passed, when webhook events wait, or when its last pull did not
-        finish (stopped early on a 429, a time limit or a crash: it resumes at once)."""
-        now = fields.Datetime.now()
-        for connection in self.sudo().search([("active", "=", True)]):
-            if connection._is_pull_due(now):
-                connection._pull()
+        finish (stopped early on a 429, a time limit or a crash: it resumes at once).
+
+        A pull that runs out of the cron's time budget ends "continuing" and tells the cron
+        what is left, so Odoo calls the cron again (and it is triggered for its next job): a
+        first import goes on until it is done without waiting for the next wake."""
+        connections = self.sudo().search([("active", "=", True)])
+        if self._cron_time_spent():
+            runs = connections._last_pulls()
+        else:
+            now = fields.Datetime.now()
+            runs = self.env["superoffice.sync.run"]
+            for connection in connections:
+                if connection._is_pull_due(now):
+                    runs |= connection._pull()
+        left = sum(max(run.count_remaining, 1) for run in runs if run.state == "continuing")
+        if left:  # a later connection's finished run must not hide an earlier one's rest
+            self.env["ir.cron"]._commit_progress(remaining=left)
+
+    @api.model
+    def _cron_time_spent(self):
+        """True when this cron job has used its time budget already (Odoo keeps calling a cron
+        that reports work left, up to 10 times): the job then ends, and the trigger set by the
+        run that ran out of time starts the next one at once. Starting another slice here
+        could outlive the cron worker's time limit (``limit_time_real_cron``)."""
+        end = self.env.context.get("cron_end_time")
+        return bool(end) and time.monotonic() >= end
+
+    def _last_pulls(self):
+        """The last pull run of each connection of ``self``."""
+        Run = self.env["superoffice.sync.run"]
+        runs = Run
+        for connection in self:
+            runs |= Run.search([("connection_id", "=", connection.id), ("kind", "=", "pull")],
+                               order="date_start desc, id desc", limit=1)
+        return runs
 
     def _is_pull_due(self, now):
         self.ensure_one()
@@ -222,12 +253,21 @@ class SuperofficeConnection(models.Model):
 
     # ------------------------------------------------------------------ client
 
+    def _client_fingerprint(self):
+        # A changed client_options (e.g. a lower rate limit) reaches every process: each one
+        # sees the new value once Odoo's cache signaling reached it (its next request or cron
+        # call) and builds a new client.
+        return [*super()._client_fingerprint(), self._client_options_raw()]
+
+    def _client_options_raw(self):
+        return self.env["ir.config_parameter"].sudo().get_param(CLIENT_OPTIONS_PARAM) or ""
+
     def _client_config(self):
         """The stored configuration, with the optional overrides of the system parameter
         ``superoffice_connector.client_options`` (a JSON object of ClientConfig fields such as
         ``{"read_timeout": 10, "max_retries": 2}``, for slow networks or tests)."""
         config = super()._client_config()
-        raw = self.env["ir.config_parameter"].sudo().get_param(CLIENT_OPTIONS_PARAM)
+        raw = self._client_options_raw()
         if not raw:
             return config
         try:

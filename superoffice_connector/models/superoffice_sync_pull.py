@@ -11,6 +11,12 @@
 
 Every page is one archive request carrying the columns of the mapped fields (see
 ``superoffice_sync_pull_page.py``); the webhook events' records are read the same way, by id.
+Each run works within the cron's time budget (Odoo 19 gives a cron call about 10 s): when it is
+up and records are left, the run ends "continuing" (:meth:`_continue_later`): it tells the cron
+how much is left and triggers it again, so a first import goes on at once, slice after slice,
+until it is done. Rows are locked with ``_try_lock``, which skips what another process holds or
+changed since this transaction began instead of failing.
+
 A row whose ``updatedDate`` is not newer than what the link last saw is an echo or an overlap
 repeat and is skipped. A record whose mapped fields some column cannot give is read with one GET,
 only when it is not skipped. The linked records of a page are planned together and written in
@@ -73,7 +79,7 @@ class SuperofficeSyncPull(models.AbstractModel):
                 ("connection_id", "=", connection.id), ("state", "=", "pending"),
                 ("id", "not in", seen),
             ], order="id", limit=connection.sync_batch_size)
-            events = events.try_lock_for_update()  # a concurrent pull takes the others
+            events = self._try_lock(events)  # a concurrent pull takes the others
             if not events:
                 return
             seen += events.ids
@@ -96,6 +102,8 @@ class SuperofficeSyncPull(models.AbstractModel):
                 ("id", "not in", seen),
             ])
             self._sync_commit(stats)
+            if stats.remaining and stats.time_left <= 0:
+                self._continue_later(stats)
 
     # ------------------------------------------------------------------ change feed
 
@@ -103,9 +111,11 @@ class SuperofficeSyncPull(models.AbstractModel):
         """Read the change feed of one entity type from the cursor, committing per page."""
         Cursor = self.env["superoffice.sync.cursor"].sudo()
         cursor = Cursor._for(connection, entity_type)
-        if not cursor.try_lock_for_update():
+        if not self._try_lock(cursor):
             _logger.info("Pull of %s %s already running elsewhere", connection.name, entity_type)
             return
+        if stats.time_left <= 0:
+            self._continue_later(stats)
         if not cursor.run_start:
             cursor.write({"run_start": fields.Datetime.now(), "after_id": 0})
         client = connection._get_client()
@@ -129,10 +139,16 @@ class SuperofficeSyncPull(models.AbstractModel):
                 return
             time_left = self._sync_commit(stats)
             # The commit released the cursor's row lock: take it again before the next page.
-            if not cursor.try_lock_for_update():
+            if not self._try_lock(cursor):
                 return
             if time_left <= 0:
-                raise StopRun(None, "partial")
+                self._continue_later(stats)
+
+    def _continue_later(self, stats):
+        """The cron's time is up with work left: end the run as "continuing" and trigger the
+        pull cron, so the next run starts at once (``stats.remaining`` goes to the cron)."""
+        self.env.ref("superoffice_connector.superoffice_cron_pull").sudo()._trigger()
+        raise StopRun(None, "continuing")
 
     def _overlap(self, client):
         return timedelta(seconds=client.config.change_overlap)
@@ -163,7 +179,7 @@ class SuperofficeSyncPull(models.AbstractModel):
             lambda lk: lk.state in PULLABLE_STATES
             and (not lk.next_retry_at or lk.next_retry_at <= now)
         )
-        locked = ready.try_lock_for_update()
+        locked = self._try_lock(ready)
         locked._load_flights()
         busy = ready - locked
         if busy:

@@ -57,13 +57,15 @@ class SuperofficeSyncPush(models.AbstractModel):
         while True:
             candidates = Link.search(self._due_domain(connection, done), order="id")
             stats.remaining = len(candidates)
-            links = candidates.try_lock_for_update(limit=connection.sync_batch_size)
+            links = self._try_lock(candidates, limit=connection.sync_batch_size)
             if not links:
                 return
             done += links.ids
             self._sync_links(connection, links, stats)
-            if self._sync_commit(stats) <= 0:
-                raise StopRun(None, "partial")
+            if self._sync_commit(stats) <= 0 and stats.remaining:
+                # The cron's time is up: the next run continues at once.
+                self.env.ref("superoffice_connector.superoffice_cron_push").sudo()._trigger()
+                raise StopRun(None, "continuing")
 
     def _lock_for_sync_now(self, link):
         """Lock ``link``, waiting a few seconds for a run that holds it (the push a save just

@@ -4,12 +4,28 @@ A run is created (and committed) when it starts, its counters are updated with e
 engine commits, and it is closed with its end time and outcome. Because the counters are committed
 per batch, the log shows the progress of a long run while it is still going, next to the cron's
 own progress (``ir.cron.progress``).
+
+A run cut by the cron's time budget with work left is closed as "continuing": the cron runs
+again at once and the next run resumes where it stopped. A run whose process died (killed by a
+worker time limit, a crash, a restart) cannot close itself: while it runs, its process holds a
+PostgreSQL advisory lock on it (:meth:`_hold`), which PostgreSQL releases when that process's
+connection goes away. The next pull or push run of the connection closes every "running" run
+whose lock is free as failed (:meth:`_close_dead`), so no run stays "running" for good.
 """
 
+import logging
+
+import psycopg2
+
 from odoo import api, fields, models
+from odoo.tools import mute_logger
+
+_logger = logging.getLogger(__name__)
 
 OUTCOMES = ("created", "updated", "pushed", "unchanged", "conflict", "failed", "deleted", "skipped")
 MAX_ERROR_LINES = 200
+# Key space of the advisory locks held by running runs: pg_try_advisory_lock(RUN_LOCK, run id).
+RUN_LOCK = 0x50F7
 
 
 class SuperofficeSyncRun(models.Model):
@@ -32,8 +48,8 @@ class SuperofficeSyncRun(models.Model):
         required=True, default="cron",
     )
     state = fields.Selection(
-        [("running", "Running"), ("done", "Done"), ("partial", "Stopped early"),
-         ("failed", "Failed")],
+        [("running", "Running"), ("continuing", "Continuing"), ("done", "Done"),
+         ("partial", "Stopped early"), ("failed", "Failed")],
         required=True, default="running", index=True,
     )
     date_start = fields.Datetime(string="Start", required=True, default=fields.Datetime.now)
@@ -99,3 +115,57 @@ class SuperofficeSyncRun(models.Model):
                 else (now - run.date_start).total_seconds(),
                 "message": message or run.message,
             })
+
+    # ------------------------------------------------------------------ liveness
+
+    def _hold(self):
+        """Mark this run as alive for as long as the current database connection lives (a
+        session advisory lock: commits do not release it, a dead process does)."""
+        self.ensure_one()
+        self.env.cr.execute("SELECT pg_try_advisory_lock(%s, %s)", (RUN_LOCK, self.id))
+
+    def _release(self):
+        """Undo :meth:`_hold` (the connection goes back to the pool, the run is over)."""
+        self.ensure_one()
+        try:
+            self.env.cr.execute("SELECT pg_advisory_unlock(%s, %s)", (RUN_LOCK, self.id))
+        except psycopg2.errors.InFailedSqlTransaction:
+            # An error is on its way up; the lock goes with the connection (or its next use
+            # of the same run id, which cannot happen: ids are not reused).
+            _logger.info("Sync run %s: its lock is released with its connection", self.id)
+
+    @api.model
+    def _close_dead(self, connection, exclude=None):
+        """Close as failed the pull and push runs of ``connection`` still "running" whose
+        process is gone (nobody holds their advisory lock). Returns the runs closed.
+
+        Two runs may look at the same dead run at once (the pull and the push cron): the
+        advisory lock lets one at a time close it, and the other's update, if it comes after
+        the first one committed, fails on its savepoint and is left alone."""
+        runs = self.search([
+            ("connection_id", "=", connection.id), ("kind", "in", ("pull", "push")),
+            ("state", "=", "running"), ("id", "!=", exclude.id if exclude else 0),
+        ])
+        dead = self.browse()
+        for run in runs:
+            self.env.cr.execute("SELECT pg_try_advisory_lock(%s, %s)", (RUN_LOCK, run.id))
+            if not self.env.cr.fetchone()[0]:
+                continue  # its process still works on it
+            try:
+                with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+                    # It ended, at the latest, with the last batch it committed.
+                    run.write({
+                        "state": "failed", "date_end": run.write_date,
+                        "duration": (run.write_date - run.date_start).total_seconds(),
+                        "message": self.env._(
+                            "The process running this synchronization stopped before it ended "
+                            "(killed by a time limit, a crash or a restart). The next run went "
+                            "on from the last batch it had saved."
+                        ),
+                    })
+                dead |= run
+            except psycopg2.errors.SerializationFailure:
+                _logger.info("Sync run %s was closed by another run meanwhile", run.id)
+            finally:
+                run._release()
+        return dead

@@ -13,7 +13,10 @@ processed inside its own savepoint, so one bad record is rolled back alone and n
 others (the pull creates the new records of a page in one savepoint, and again one by one when
 that fails). Links are locked with ``try_lock_for_update`` (``SELECT … FOR UPDATE SKIP LOCKED``) before
 they are read: two runs (two crons, or a cron and Sync now) never handle the same link at once,
-and the second one skips it instead of waiting.
+and the second one skips it instead of waiting. A row another process changed and committed
+after this transaction's snapshot was taken cannot be locked either (PostgreSQL raises a
+serialization failure under Odoo's repeatable read, even with SKIP LOCKED): :meth:`_try_lock`
+counts it as busy too, so a Sync now in an HTTP worker never kills the cron's run.
 
 Crash between the SuperOffice write and the Odoo commit. The PATCH goes out before the batch
 commits, because the new base snapshot may only be stored once SuperOffice accepted the values.
@@ -36,7 +39,10 @@ import logging
 import time
 from datetime import timedelta
 
+import psycopg2
+
 from odoo import api, fields, models, modules
+from odoo.tools import mute_logger
 
 from ..api import exceptions as so_exc
 from ..sync import canonical, merge, transforms
@@ -82,6 +88,7 @@ class RunStats:
         self.streak = 0  # consecutive outage errors
         self.processed = 0
         self.remaining = None  # records still to do, when known (cron progress)
+        self.time_left = float("inf")  # seconds of the cron's time budget, at the last commit
 
     def count(self, outcome):
         self.counts[outcome] = self.counts.get(outcome, 0) + 1
@@ -118,27 +125,62 @@ class SuperofficeSyncService(models.AbstractModel):
 
     def _run_safely(self, connection, kind, trigger, body):
         """Run ``body(connection, stats)`` as one logged run; StopRun ends it early without
-        losing the work already committed. Returns the ``superoffice.sync.run``."""
+        losing the work already committed. Returns the ``superoffice.sync.run``.
+
+        While the body runs, this process holds the run (see ``superoffice.sync.run._hold``);
+        runs of the connection whose process died are closed as failed first. An unexpected
+        error rolls back the batch in progress and closes the run as failed (outside tests,
+        whose transaction cannot be rolled back), so no run stays "running"."""
         connection.ensure_one()
         run = self._start_run(connection, kind, trigger)
+        run._hold()
         try:
-            client = connection._get_client()
-        except ValueError as exc:
-            run._close(state="failed", message=connection._user_message(exc), duration=0)
-            return run
-        stats = RunStats(run, client)
-        try:
-            body(connection, stats)
-        except StopRun as stop:
-            # Records finished before the stop are kept (each ran in its own savepoint).
-            message = connection._user_message(stop.error) if stop.error else False
-            _logger.info(
-                "SuperOffice %s run of %s stopped early: %s", kind, connection.name, message
-            )
-            self._finish_run(stats, state=stop.state, message=message)
-            return run
-        self._finish_run(stats)
+            run._close_dead(connection, exclude=run)
+            try:
+                client = connection._get_client()
+            except ValueError as exc:
+                run._close(state="failed", message=connection._user_message(exc), duration=0)
+                return run
+            stats = RunStats(run, client)
+            self._sync_commit(stats)  # the run shows in the log, "running", at once
+            try:
+                body(connection, stats)
+            except StopRun as stop:
+                # Records finished before the stop are kept (each ran in its own savepoint).
+                self._stop_run(connection, kind, stats, stop)
+                return run
+            except Exception as exc:
+                if not self._may_commit():
+                    raise
+                self._fail_run(connection, kind, stats, exc)
+                return run
+            self._finish_run(stats)
+        finally:
+            run._release()
         return run
+
+    def _stop_run(self, connection, kind, stats, stop):
+        if stop.state == "continuing":
+            message = self.env._(
+                "The time of this run was up with records left; the next run continues at once."
+            )
+        else:
+            message = connection._user_message(stop.error) if stop.error else False
+        _logger.info("SuperOffice %s run of %s stopped early (%s): %s",
+                     kind, connection.name, stop.state, message)
+        self._finish_run(stats, state=stop.state, message=message)
+
+    def _fail_run(self, connection, kind, stats, exc):
+        """An unexpected error ended the run: roll back the batch in progress, keep what the
+        earlier batches committed and close the run as failed."""
+        self.env.cr.rollback()
+        _logger.exception("SuperOffice %s run of %s failed", kind, connection.name)
+        stats.counts, stats.errors, stats.processed = {}, [], 0
+        stats.run._close(
+            state="failed", message=self.env._("Unexpected error: %(error)s", error=str(exc)),
+            duration=stats.duration,
+        )
+        self._sync_commit(stats)
 
     @api.model
     def _start_run(self, connection, kind, trigger):
@@ -148,26 +190,67 @@ class SuperofficeSyncService(models.AbstractModel):
         })
 
     @api.model
-    def _sync_commit(self, stats):
+    def _sync_commit(self, stats, cron_remaining=None):
         """Commit the current batch and report the cron's progress.
 
-        Returns the seconds left for the cron run (``inf`` outside a cron). Inside a test the
-        transaction must not commit: the counters are flushed and nothing else happens (the
-        concurrency tests run the engine on their own committed cursors, with the context key
-        ``superoffice_sync_commit``)."""
-        remaining = stats.remaining
+        ``cron_remaining`` (default: the records known to remain) is what the cron is told is
+        left; more than 0 makes Odoo call the cron again instead of waiting for its next wake.
+        Returns the seconds left for the cron run (``inf`` outside a cron), also kept in
+        ``stats.time_left``. Inside a test the transaction must not commit: the counters are
+        flushed and nothing else happens (the concurrency tests run the engine on their own
+        committed cursors, with the context key ``superoffice_sync_commit``)."""
+        remaining = stats.remaining if cron_remaining is None else cron_remaining
         processed = stats.flush()
-        if modules.module.current_test and not self.env.context.get("superoffice_sync_commit"):
+        if not self._may_commit():
             self.env.flush_all()
             return float("inf")
-        return self.env["ir.cron"]._commit_progress(processed, remaining=remaining)
+        stats.time_left = self.env["ir.cron"]._commit_progress(processed, remaining=remaining)
+        return stats.time_left
+
+    @api.model
+    def _may_commit(self):
+        return not modules.module.current_test or self.env.context.get("superoffice_sync_commit")
 
     @api.model
     def _finish_run(self, stats, state="done", message=None):
         stats.remaining = 0 if state == "done" else stats.remaining
         stats.flush()
         stats.run._close(state=state, message=message, duration=stats.duration)
-        self._sync_commit(stats)
+        cron_remaining = max(stats.remaining or 0, 1) if state == "continuing" else None
+        self._sync_commit(stats, cron_remaining)
+
+    @api.model
+    def _try_lock(self, records, limit=None):
+        """Lock what can be locked of ``records`` now (at most ``limit``); never waits and
+        never fails. Returns the records locked.
+
+        Rows locked by another transaction are skipped (``SKIP LOCKED``). Rows another
+        transaction changed and committed since this transaction's snapshot make PostgreSQL
+        raise a serialization failure instead: then each row is tried again in its own
+        savepoint and those rows are skipped too (this transaction's copy of them is stale
+        anyway; the caller leaves them for the next run)."""
+        try:
+            with self._quiet_sql(), self.env.cr.savepoint(flush=False):
+                return records.try_lock_for_update(limit=limit)
+        except psycopg2.errors.SerializationFailure:
+            _logger.info("Concurrent update of %s rows: locking them one by one", records._name)
+        locked = records.browse()
+        for record in records:
+            if limit is not None and len(locked) >= limit:
+                break
+            try:
+                with self._quiet_sql(), self.env.cr.savepoint(flush=False):
+                    locked |= record.try_lock_for_update()
+            except psycopg2.errors.SerializationFailure:
+                continue
+        return locked
+
+    @api.model
+    def _quiet_sql(self):
+        """Odoo logs every failed query as an error ("bad query"); the serialization failures
+        of :meth:`_try_lock` are expected and handled, so they are not logged (for the few
+        microseconds of the statement)."""
+        return mute_logger("odoo.sql_db")
 
     # ------------------------------------------------------------------ one record
 

@@ -24,6 +24,7 @@ from superoffice_sim import SimServer
 from ..models import superoffice_connection
 from ..models.superoffice_sync_service import KIND
 from ..sync import canonical, transforms
+from ..models.superoffice_rate_limit import OwnConnection
 
 USER_GROUP = "superoffice_connector.superoffice_connector_group_user"
 ADMIN_GROUP = "superoffice_connector.superoffice_connector_group_admin"
@@ -65,8 +66,11 @@ class SuperOfficeMixin:
     def setUp(self):
         super().setUp()
         self.sim.reset()
-        # A fresh client per test: the simulator forgot its tickets when it was reset.
+        # A fresh client per test: the simulator forgot its tickets when it was reset, so the
+        # tickets and addresses the processes share are forgotten too (outside the test's
+        # transaction, where the clients keep them).
         superoffice_connection._CLIENTS.clear()
+        OwnConnection(self.env.cr.dbname).fetchone("DELETE FROM superoffice_shared_state", ())
 
     @classmethod
     def use_fast_client(cls):
