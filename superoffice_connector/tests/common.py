@@ -22,9 +22,9 @@ from odoo.tests import HttpCase, TransactionCase, new_test_user
 from superoffice_sim import SimServer
 
 from ..models import superoffice_connection
+from ..models.superoffice_rate_limit import OwnConnection
 from ..models.superoffice_sync_service import KIND
 from ..sync import canonical, transforms
-from ..models.superoffice_rate_limit import OwnConnection
 
 USER_GROUP = "superoffice_connector.superoffice_connector_group_user"
 ADMIN_GROUP = "superoffice_connector.superoffice_connector_group_admin"
