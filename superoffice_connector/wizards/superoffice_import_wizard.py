@@ -207,10 +207,17 @@ class SuperofficeImportWizard(models.TransientModel):
                   for line in self.line_ids if line.key in fmaps}
         if not values.get("name"):
             raise UserError(self.env._("The name is required."))
+        # Everything the connector creates belongs to the connection's company (its users are
+        # the ones who may see and edit what comes from that SuperOffice tenant).
+        company_id = self.connection_id.company_id.id
         if self.entity_type == "company":
-            record = self.env["res.partner"].create({"name": values["name"], "is_company": True})
+            record = self.env["res.partner"].create(
+                {"name": values["name"], "is_company": True, "company_id": company_id}
+            )
         else:
-            record = self.env["project.project"].create({"name": values["name"]})
+            record = self.env["project.project"].create(
+                {"name": values["name"], "company_id": company_id}
+            )
         record._superoffice_apply(values, self._fmaps(), self.connection_id)
         entity = self._so_call(self._service().get, self.so_id)
         base = self._so_values(entity)
@@ -234,7 +241,7 @@ class SuperofficeImportWizard(models.TransientModel):
             values = self._so_values(entity, "person")
             person = self.env["res.partner"].create({
                 "name": values.get("name") or str(row.id), "parent_id": company.id,
-                "type": "contact",
+                "type": "contact", "company_id": company.company_id.id,
             })
             person._superoffice_apply(values, fields_, self.connection_id)
             link = self._create_link(person, "person", row.id, values)
