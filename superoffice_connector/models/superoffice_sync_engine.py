@@ -53,6 +53,10 @@ class SuperofficeConnection(models.Model):
         "superoffice.sync.cursor", "connection_id", string="Pull watermarks",
         groups=ADMIN_GROUP,
     )
+    # Set by Pull now / Push now: the cron runs the connection at its next turn whether or not
+    # it is due (the button only triggers the cron, which runs in the background).
+    pull_requested = fields.Boolean(copy=False, readonly=True)
+    push_requested = fields.Boolean(copy=False, readonly=True)
     conflict_count = fields.Integer(compute="_compute_conflict_count")
     webhook_state = fields.Selection(
         [("none", "Not registered"), ("registered", "Registered")],
@@ -107,8 +111,10 @@ class SuperofficeConnection(models.Model):
         return action
 
     def action_pull_now(self):
-        """Run the pull cron at once (in the background)."""
+        """Run the pull cron at once (in the background); it pulls these connections even when
+        their last pull is more recent than their sync interval."""
         self.check_access("write")
+        self.sudo().write({"pull_requested": True})
         self.env.ref("superoffice_connector.superoffice_cron_pull").sudo()._trigger()
         return self._notification(
             self.env._("Synchronization started"),
@@ -116,8 +122,10 @@ class SuperofficeConnection(models.Model):
         )
 
     def action_push_now(self):
-        """Run the push cron at once (in the background)."""
+        """Run the push cron at once (in the background); it runs a push of these connections
+        even when no link is due (the run shows in the sync log)."""
         self.check_access("write")
+        self.sudo().write({"push_requested": True})
         self.env.ref("superoffice_connector.superoffice_cron_push").sudo()._trigger()
         return self._notification(
             self.env._("Synchronization started"),
@@ -169,7 +177,10 @@ class SuperofficeConnection(models.Model):
         finish (stopped early on a 429, a time limit or a crash: it resumes at once)."""
         now = fields.Datetime.now()
         for connection in self.sudo().search([("active", "=", True)]):
-            if connection._is_pull_due(now):
+            if connection.pull_requested:
+                connection.pull_requested = False  # committed with the run's first batch
+                connection._pull(trigger="manual")
+            elif connection._is_pull_due(now):
                 connection._pull()
 
     def _is_pull_due(self, now):
@@ -193,7 +204,10 @@ class SuperofficeConnection(models.Model):
         """Push the due links of every active connection (cron entry point)."""
         Push = self.env["superoffice.sync.push"]
         for connection in self.sudo().search([("active", "=", True)]):
-            if Push._has_due_links(connection):
+            if connection.push_requested:
+                connection.push_requested = False  # committed with the run's first batch
+                connection._push(trigger="manual")
+            elif Push._has_due_links(connection):
                 connection._push()
 
     def _pull(self, trigger=None):

@@ -18,4 +18,5 @@ from . import test_sync_errors
 from . import test_webhook
 from . import test_sync_concurrency
 from . import test_company_walls
+from . import test_sync_now_buttons
 from . import test_translations
