@@ -65,6 +65,16 @@ class SuperofficeConnection(models.Model):
         "changes arrive with the scheduled pull only.",
     )
 
+    webhook_refused_count = fields.Integer(
+        string="Refused webhook calls", readonly=True, copy=False, groups=ADMIN_GROUP,
+        help="Calls to this connection's webhook address refused since it was created (no or "
+        "a wrong signature, too large, or too old); the newest are listed under Webhook events. "
+        "Counted within a minute.",
+    )
+    webhook_refused_at = fields.Datetime(
+        string="Last refused webhook call", readonly=True, copy=False, groups=ADMIN_GROUP,
+    )
+
     _sync_batch_size_positive = models.Constraint(
         "CHECK(sync_batch_size > 0)", "The batch size must be positive."
     )
