@@ -246,6 +246,14 @@ class SuperofficeSyncMixin(models.AbstractModel):
     def action_superoffice_create(self):
         """Open the Create in SuperOffice wizard."""
         self.ensure_one()
+        if self.superoffice_link_id:
+            # The form was opened before another request (a second click, another user) linked
+            # the record: that, not the connection, is why it cannot be created again.
+            raise UserError(self.env._(
+                "%(name)s was just linked to SuperOffice (%(connection)s) by another request. "
+                "Reload the page to see its SuperOffice tab.",
+                name=self.display_name, connection=self.superoffice_link_id.connection_id.name,
+            ))
         if not self.superoffice_can_create:
             raise UserError(
                 self.env._("The SuperOffice connection does not allow creating records there.")

@@ -20,4 +20,5 @@ from . import test_webhook_limits
 from . import test_sync_concurrency
 from . import test_company_walls
 from . import test_sync_now_buttons
+from . import test_user_input_guards
 from . import test_translations

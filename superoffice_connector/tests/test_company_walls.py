@@ -23,10 +23,10 @@ class CompanyWallsCase(SuperOfficeCase):
         cls.connection_b = cls.create_connection(
             cls.env, cls.sim, name="SuperOffice of B", company_id=cls.company_b.id
         )
-        groups = (USER_GROUP, PARTNER_EDITOR, "project.group_project_manager",
-                  "project.group_project_stages")
-        cls.user_a = cls.make_user("wall_user_a", groups=groups, company=cls.company_a)
-        cls.user_b = cls.make_user("wall_user_b", groups=groups, company=cls.company_b)
+        cls.user_groups = (USER_GROUP, PARTNER_EDITOR, "project.group_project_manager",
+                           "project.group_project_stages")
+        cls.user_a = cls.make_user("wall_user_a", groups=cls.user_groups, company=cls.company_a)
+        cls.user_b = cls.make_user("wall_user_b", groups=cls.user_groups, company=cls.company_b)
         cls.admin_a = cls.make_user("wall_admin_a", groups=(ADMIN_GROUP, PARTNER_EDITOR),
                                     company=cls.company_a)
         cls.admin_b = cls.make_user("wall_admin_b", groups=(ADMIN_GROUP, PARTNER_EDITOR),
