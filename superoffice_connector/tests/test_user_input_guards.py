@@ -7,6 +7,7 @@ from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tests import Form, tagged
 
+from .common import ADMIN_GROUP, USER_GROUP, SuperOfficeHttpCase
 from .test_company_walls import CompanyWallsCase
 
 
@@ -87,3 +88,28 @@ class TestPrivateKeyMasked(CompanyWallsCase):
             self.assertEqual(connection.sudo().private_key, flat)
             result = connection.with_user(admin).action_test_connection()
             self.assertEqual(result["params"]["type"], "success", result)
+
+
+@tagged("post_install", "-at_install")
+class TestGuardsInTheBrowser(SuperOfficeHttpCase):
+    """The same guards, clicked through in headless Chromium."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.ref("base.user_admin").write({"group_ids": [
+            Command.link(cls.env.ref(USER_GROUP).id), Command.link(cls.env.ref(ADMIN_GROUP).id),
+        ]})
+
+    def test_nul_in_the_connect_search_gets_a_message(self):
+        self.so_create_contact("Guard Harbour AS")
+        partner = self.env["res.partner"].create({"name": "Guard", "is_company": True})
+        self.start_tour(f"/odoo/contacts/{partner.id}", "superoffice_nul_search_tour",
+                        login="admin")
+
+    def test_private_key_is_a_masked_input(self):
+        self.start_tour(
+            f"/odoo/action-superoffice_connector.superoffice_connection_action/"
+            f"{self.connection.id}",
+            "superoffice_masked_key_tour", login="admin",
+        )
