@@ -1,8 +1,8 @@
 """Where the real captured SuperOffice responses are.
 
-They live in the steering folder ``shared/fixtures/superoffice`` beside the repository (CI lays a
-copy there); ``SUPEROFFICE_FIXTURES`` names another folder. Without them the tests that need them
-are skipped, except under CI (``CI=true``), where their absence is an error.
+A copy lives in the repository (``tests/fixtures/superoffice``, with its source and licence in the
+README there), so every clone runs every test; ``SUPEROFFICE_FIXTURES`` names another folder
+(e.g. a newer capture) to run the same tests against.
 """
 
 import os
@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+IN_REPOSITORY = ROOT / "tests" / "fixtures" / "superoffice"
 
 
 def superoffice_fixtures_dir():
-    candidates = [os.environ.get("SUPEROFFICE_FIXTURES"), ROOT.parent / "shared" / "fixtures" / "superoffice"]
-    for candidate in candidates:
+    for candidate in (os.environ.get("SUPEROFFICE_FIXTURES"), IN_REPOSITORY):
         if candidate and Path(candidate).is_dir():
             return Path(candidate)
     return None
@@ -24,8 +24,5 @@ def superoffice_fixtures_dir():
 def require_superoffice_fixtures():
     folder = superoffice_fixtures_dir()
     if folder is None:
-        reason = "the captured SuperOffice responses (../shared/fixtures/superoffice) are not here"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
+        pytest.fail(f"the captured SuperOffice responses are missing from {IN_REPOSITORY}")
     return folder

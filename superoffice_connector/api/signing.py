@@ -2,6 +2,7 @@
 
 import base64
 import json
+import re
 import time
 import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
@@ -22,8 +23,24 @@ def _b64_int(text):
     return int.from_bytes(base64.b64decode("".join(text.split())), "big")
 
 
+_PEM_RE = re.compile(r"-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \1-----", re.S)
+
+
+def _reflow_pem(text):
+    """PEM with its line breaks restored: a key pasted into a one-line (masked) input arrives
+    with them removed, and the body is base64 whatever the breaks."""
+    match = _PEM_RE.search(text)
+    if not match:
+        return text
+    label, body = match.group(1), "".join(match.group(2).split())
+    lines = [body[i:i + 64] for i in range(0, len(body), 64)]
+    return "\n".join([f"-----BEGIN {label}-----", *lines, f"-----END {label}-----", ""])
+
+
 def load_private_key(key):
-    """Load an RSA private key given as PEM text/bytes or as SuperOffice's ``<RSAKeyValue>`` XML."""
+    """Load an RSA private key given as PEM text/bytes or as SuperOffice's ``<RSAKeyValue>`` XML.
+
+    Line breaks do not matter (see :func:`_reflow_pem`)."""
     if isinstance(key, rsa.RSAPrivateKey):
         return key
     text = key.decode() if isinstance(key, bytes) else str(key)
@@ -31,7 +48,7 @@ def load_private_key(key):
     if text.startswith("<"):
         return _private_key_from_xml(text)
     try:
-        loaded = serialization.load_pem_private_key(text.encode(), password=None)
+        loaded = serialization.load_pem_private_key(_reflow_pem(text).encode(), password=None)
     except (ValueError, TypeError):
         raise AuthenticationError("The private key is neither a PEM RSA key nor RSA-XML.")
     if not isinstance(loaded, rsa.RSAPrivateKey):

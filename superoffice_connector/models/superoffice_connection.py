@@ -191,6 +191,20 @@ class SuperofficeConnection(models.Model):
                     self.env._("An online connection needs the tenant (context identifier).")
                 )
 
+    # ------------------------------------------------------------------ CRUD
+
+    def write(self, vals):
+        if vals.get("company_id"):
+            moved = self.filtered(lambda connection: connection.company_id.id != vals["company_id"])
+            if moved and self.env["superoffice.link"].sudo().search_count(
+                [("connection_id", "in", moved.ids)], limit=1
+            ):
+                # Its links, and the records they link, belong to the company it has now.
+                raise UserError(self.env._(
+                    "Records are linked through this connection: it stays in its company."
+                ))
+        return super().write(vals)
+
     # ------------------------------------------------------------------ actions
 
     def action_test_connection(self):

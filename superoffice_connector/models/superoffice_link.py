@@ -8,7 +8,7 @@ life of the link: linked, disconnected, conflict gained and resolved.
 from markupsafe import Markup
 
 from odoo import SUPERUSER_ID, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 STATES = [
     ("linked", "Linked"),
@@ -19,6 +19,8 @@ STATES = [
 ]
 ENTITY_TYPES = [("company", "Company"), ("person", "Person"), ("project", "Project")]
 PUSH_CRON_XMLID = "superoffice_connector.superoffice_cron_push"
+# What a link is: none of it changes once the link exists (see _check_fixed_fields).
+FIXED_FIELDS = ("connection_id", "entity_type", "so_id", "partner_id", "project_id")
 
 
 _FLIGHTS = "superoffice_connector.flights"  # cursor cache key: link id -> latest write in flight
@@ -39,8 +41,13 @@ class SuperofficeLink(models.Model):
     )
     entity_type = fields.Selection(ENTITY_TYPES, required=True)
     so_id = fields.Integer(string="SuperOffice ID", required=True, index=True)
-    partner_id = fields.Many2one("res.partner", ondelete="cascade", index="btree_not_null")
-    project_id = fields.Many2one("project.project", ondelete="cascade", index="btree_not_null")
+    # check_company: the linked record belongs to the connection's company, or to none.
+    partner_id = fields.Many2one(
+        "res.partner", ondelete="cascade", index="btree_not_null", check_company=True
+    )
+    project_id = fields.Many2one(
+        "project.project", ondelete="cascade", index="btree_not_null", check_company=True
+    )
     actor_type = fields.Selection(
         [("customer", "Customer"), ("supplier", "Supplier")],
         help="How the company is linked: as a customer or as a supplier (one actor per company).",
@@ -160,11 +167,10 @@ class SuperofficeLink(models.Model):
         return links
 
     def write(self, vals):
+        self._check_fixed_fields(vals)
         self._check_record_editable()
         before = {link.id: link.state for link in self} if "state" in vals else {}
         result = super().write(vals)
-        if {"partner_id", "project_id"} & set(vals):
-            self._check_record_editable()
         if before:
             for link in self:
                 link._post_state_change(before[link.id])
@@ -310,6 +316,22 @@ class SuperofficeLink(models.Model):
         for records in (links.partner_id, links.project_id):
             if records:
                 records.with_env(self.env).check_access("write")
+
+    def _check_fixed_fields(self, vals):
+        """A link keeps its connection and the two records it links, whoever writes: moving it
+        would hand one company's record to another company's SuperOffice, or point a base
+        snapshot at a record it was never taken from. Disconnect and link again instead."""
+        changed = [name for name in FIXED_FIELDS if name in vals]
+        for link in self.sudo():
+            for name in changed:
+                field = self._fields[name]
+                current = link[name].id if field.type == "many2one" else link[name]
+                if (vals[name] or False) != (current or False):
+                    raise UserError(self.env._(
+                        "A link to SuperOffice keeps its connection and the records it links "
+                        "(%(field)s cannot change). Disconnect it and link the record again.",
+                        field=field._description_string(self.env),
+                    ))
 
     def _entity_label(self):
         return dict(self._fields["entity_type"]._description_selection(self.env)).get(

@@ -54,12 +54,26 @@ class SuperofficeConnection(models.Model):
         "superoffice.sync.cursor", "connection_id", string="Pull watermarks",
         groups=ADMIN_GROUP,
     )
+    # Set by Pull now / Push now: the cron runs the connection at its next turn whether or not
+    # it is due (the button only triggers the cron, which runs in the background).
+    pull_requested = fields.Boolean(copy=False, readonly=True)
+    push_requested = fields.Boolean(copy=False, readonly=True)
     conflict_count = fields.Integer(compute="_compute_conflict_count")
     webhook_state = fields.Selection(
         [("none", "Not registered"), ("registered", "Registered")],
         compute="_compute_webhook_state",
         help="Registered: SuperOffice notifies Odoo of changes within seconds. Not registered: "
         "changes arrive with the scheduled pull only.",
+    )
+
+    webhook_refused_count = fields.Integer(
+        string="Refused webhook calls", readonly=True, copy=False, groups=ADMIN_GROUP,
+        help="Calls to this connection's webhook address refused since it was created (no or "
+        "a wrong signature, too large, or too old); the newest are listed under Webhook events. "
+        "Counted within a minute.",
+    )
+    webhook_refused_at = fields.Datetime(
+        string="Last refused webhook call", readonly=True, copy=False, groups=ADMIN_GROUP,
     )
 
     _sync_batch_size_positive = models.Constraint(
@@ -108,8 +122,10 @@ class SuperofficeConnection(models.Model):
         return action
 
     def action_pull_now(self):
-        """Run the pull cron at once (in the background)."""
+        """Run the pull cron at once (in the background); it pulls these connections even when
+        their last pull is more recent than their sync interval."""
         self.check_access("write")
+        self.sudo().write({"pull_requested": True})
         self.env.ref("superoffice_connector.superoffice_cron_pull").sudo()._trigger()
         return self._notification(
             self.env._("Synchronization started"),
@@ -117,8 +133,10 @@ class SuperofficeConnection(models.Model):
         )
 
     def action_push_now(self):
-        """Run the push cron at once (in the background)."""
+        """Run the push cron at once (in the background); it runs a push of these connections
+        even when no link is due (the run shows in the sync log)."""
         self.check_access("write")
+        self.sudo().write({"push_requested": True})
         self.env.ref("superoffice_connector.superoffice_cron_push").sudo()._trigger()
         return self._notification(
             self.env._("Synchronization started"),
@@ -179,7 +197,10 @@ class SuperofficeConnection(models.Model):
             now = fields.Datetime.now()
             runs = self.env["superoffice.sync.run"]
             for connection in connections:
-                if connection._is_pull_due(now):
+                if connection.pull_requested:
+                    connection.pull_requested = False  # committed with the run's first batch
+                    runs |= connection._pull(trigger="manual")
+                elif connection._is_pull_due(now):
                     runs |= connection._pull()
         left = sum(max(run.count_remaining, 1) for run in runs if run.state == "continuing")
         if left:  # a later connection's finished run must not hide an earlier one's rest
@@ -224,7 +245,10 @@ class SuperofficeConnection(models.Model):
         """Push the due links of every active connection (cron entry point)."""
         Push = self.env["superoffice.sync.push"]
         for connection in self.sudo().search([("active", "=", True)]):
-            if Push._has_due_links(connection):
+            if connection.push_requested:
+                connection.push_requested = False  # committed with the run's first batch
+                connection._push(trigger="manual")
+            elif Push._has_due_links(connection):
                 connection._push()
 
     def _pull(self, trigger=None):

@@ -23,7 +23,7 @@ the ORM, used by the wizards and the sync engine).
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from ..api.exceptions import SuperOfficeError
 from ..sync import canonical
@@ -171,6 +171,7 @@ class SuperofficeSyncMixin(models.AbstractModel):
         watched = self._superoffice_watched_links(vals)
         if not watched:
             return super().write(vals)
+        self._check_superoffice_company_wall(watched)
         before = {link: link._odoo_record()._superoffice_values(fmaps, link.connection_id)
                   for link, fmaps in watched.items()}
         result = super().write(vals)
@@ -182,6 +183,42 @@ class SuperofficeSyncMixin(models.AbstractModel):
                 dirty |= link
         dirty._mark_dirty()
         return result
+
+    def _check_superoffice_company_wall(self, watched):
+        """Refuse the edit of fields sent to SuperOffice by a user outside the company of one
+        of the links' connections: the push would write it into that company's SuperOffice.
+
+        Refused rather than kept out of the push: the three-way merge sends whatever differs
+        from the base snapshot, so an edit left in Odoo would still leave with the next push
+        of the record (README, "Multi-company")."""
+        if self.env.su:
+            return
+        allowed = self.env.user.company_ids
+        for link in watched:
+            if link.company_id not in allowed:
+                raise UserError(self.env._(
+                    "%(record)s is synchronized with SuperOffice by the connection %(connection)s "
+                    "of the company %(company)s, which you do not belong to: you may not change "
+                    "its synchronized fields (%(fields)s).",
+                    record=link._odoo_record().display_name,
+                    connection=link.connection_id.name,
+                    company=link.company_id.name,
+                    fields=", ".join(fmap.label for fmap in watched[link]),
+                ))
+
+    @api.constrains("company_id")
+    def _check_superoffice_link_company(self):
+        """A linked record stays in its connections' company (or in none)."""
+        for record in self:
+            links = record.sudo().superoffice_link_ids
+            if record.company_id and links.filtered(
+                lambda link, company=record.company_id: link.company_id != company
+            ):
+                raise ValidationError(self.env._(
+                    "%(record)s is linked to SuperOffice by a connection of another company: "
+                    "it cannot belong to %(company)s.",
+                    record=record.display_name, company=record.company_id.name,
+                ))
 
     def _superoffice_watched_links(self, vals):
         """{link: FieldMaps written by ``vals`` and sent to SuperOffice} for the links of self."""
@@ -210,6 +247,14 @@ class SuperofficeSyncMixin(models.AbstractModel):
     def action_superoffice_create(self):
         """Open the Create in SuperOffice wizard."""
         self.ensure_one()
+        if self.superoffice_link_id:
+            # The form was opened before another request (a second click, another user) linked
+            # the record: that, not the connection, is why it cannot be created again.
+            raise UserError(self.env._(
+                "%(name)s was just linked to SuperOffice (%(connection)s) by another request. "
+                "Reload the page to see its SuperOffice tab.",
+                name=self.display_name, connection=self.superoffice_link_id.connection_id.name,
+            ))
         if not self.superoffice_can_create:
             raise UserError(
                 self.env._("The SuperOffice connection does not allow creating records there.")

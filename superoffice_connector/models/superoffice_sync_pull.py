@@ -281,8 +281,8 @@ class SuperofficeSyncPull(models.AbstractModel):
             extra = [{"company_id": connection.company_id.id} for _entity in entities]
         else:
             model = "res.partner"
-            extra = [{"is_company": entity_type == "company", "company_id": False}
-                     for _entity in entities]
+            extra = [{"is_company": entity_type == "company",
+                      "company_id": connection.company_id.id} for _entity in entities]
         for entity, so_values, vals in zip(entities, so_values_list, extra, strict=True):
             vals["name"] = so_values.get("name") or getattr(entity, "name", "") or str(entity.id)
         records = self.env[model].with_context(**IMPORT_CONTEXT)._superoffice_create(

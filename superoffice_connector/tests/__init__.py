@@ -17,6 +17,10 @@ from . import test_sync_push
 from . import test_conflicts
 from . import test_sync_errors
 from . import test_webhook
+from . import test_webhook_limits
 from . import test_sync_concurrency
 from . import test_sync_workers
+from . import test_company_walls
+from . import test_sync_now_buttons
+from . import test_user_input_guards
 from . import test_translations

@@ -213,10 +213,17 @@ class SuperofficeImportWizard(models.TransientModel):
         values, edited = self._line_values()
         if not values.get("name"):
             raise UserError(self.env._("The name is required."))
+        # Everything the connector creates belongs to the connection's company (its users are
+        # the ones who may see and edit what comes from that SuperOffice tenant).
+        company_id = self.connection_id.company_id.id
         if self.entity_type == "company":
-            record = self.env["res.partner"].create({"name": values["name"], "is_company": True})
+            record = self.env["res.partner"].create(
+                {"name": values["name"], "is_company": True, "company_id": company_id}
+            )
         else:
-            record = self.env["project.project"].create({"name": values["name"]})
+            record = self.env["project.project"].create(
+                {"name": values["name"], "company_id": company_id}
+            )
         record._superoffice_apply(values, self._fmaps(), self.connection_id)
         service = self._service()
         entity = self._so_call(service.get, self.so_id)
@@ -271,7 +278,7 @@ class SuperofficeImportWizard(models.TransientModel):
             values = self._so_values(entity, "person")
             person = self.env["res.partner"].create({
                 "name": values.get("name") or str(row.id), "parent_id": company.id,
-                "type": "contact",
+                "type": "contact", "company_id": company.company_id.id,
             })
             person._superoffice_apply(values, fields_, self.connection_id)
             base = self._settled_base(person, values, values, "person")

@@ -6,6 +6,8 @@ UserError rolls the transaction back, so a failed call changes nothing in Odoo. 
 SuperOffice are made last in each action for the same reason.
 """
 
+import unicodedata
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
@@ -16,6 +18,11 @@ from . import superoffice_search as so_search
 ENTITY_TYPES = [("company", "Company"), ("person", "Person"), ("project", "Project")]
 ACTOR_TYPES = [("customer", "Customer"), ("supplier", "Supplier")]
 USER_GROUP = "superoffice_connector.superoffice_connector_group_user"
+
+
+def _unstorable(char):
+    """A control character other than tab and line breaks, or half of a surrogate pair."""
+    return unicodedata.category(char) in ("Cc", "Cs") and char not in "\t\n\r"
 
 
 class SuperofficeWizardMixin(models.AbstractModel):
@@ -30,6 +37,16 @@ class SuperofficeWizardMixin(models.AbstractModel):
     res_id = fields.Integer(string="Odoo record ID")
     entity_type = fields.Selection(ENTITY_TYPES, required=True, default="company")
     record_name = fields.Char(compute="_compute_record_name")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_text_input(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_text_input(vals)
+        return super().write(vals)
 
     @api.depends("res_model", "res_id")
     def _compute_record_name(self):
@@ -75,6 +92,31 @@ class SuperofficeWizardMixin(models.AbstractModel):
         return None
 
     # ------------------------------------------------------------------ helpers
+
+    @api.model
+    def _check_text_input(self, vals, model=None):
+        """Refuse text the database or SuperOffice cannot take (a NUL byte, other control
+        characters, lone surrogates) in the wizard's fields and in its rows' (one2many
+        commands), with a message instead of the database's error."""
+        model = model if model is not None else self
+        for name, value in vals.items():
+            field = model._fields.get(name)
+            if field is None:
+                continue
+            if field.type in ("char", "text") and isinstance(value, str):
+                bad = next((char for char in value if _unstorable(char)), None)
+                if bad is not None:
+                    raise UserError(self.env._(
+                        "%(field)s contains a character that cannot be used (U+%(code)s, a "
+                        "control character). Remove it and try again.",
+                        field=field._description_string(self.env), code=f"{ord(bad):04X}",
+                    ))
+            elif field.type == "one2many" and isinstance(value, (list, tuple)):
+                comodel = self.env[field.comodel_name]
+                for command in value:
+                    if isinstance(command, (list, tuple)) and len(command) == 3 \
+                            and isinstance(command[2], dict):
+                        self._check_text_input(command[2], comodel)
 
     def _record(self):
         self.ensure_one()

@@ -90,3 +90,16 @@ def test_jwt_for_other_tenant_refused():
 def test_jwt_garbage_is_malformed():
     with pytest.raises(MalformedResponseError):
         decode_jwt("not-a-jwt")
+
+
+@pytest.mark.parametrize("joiner", ["", " ", "\r\n"])
+def test_pem_key_loads_whatever_its_line_breaks(joiner):
+    # A key pasted into the masked (one-line) input of the connection form loses its breaks.
+    flat = joiner.join(PEM.splitlines())
+    loaded = load_private_key(flat)
+    assert loaded.private_numbers() == KEY.private_numbers()
+
+
+def test_pem_key_of_garbage_is_still_refused():
+    with pytest.raises(AuthenticationError):
+        load_private_key("-----BEGIN PRIVATE KEY-----not base64-----END PRIVATE KEY-----")
