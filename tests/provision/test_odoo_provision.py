@@ -13,7 +13,8 @@ import odoo_env
 import odoo_provision
 import pytest
 from conftest import BUNDLED_WHEELS, ROOT, closed_port, make_tree
-from odoo_provision import Cache, ProvisionError, ensure, inspect, missing_prerequisites
+from odoo_prerequisites import diagnose, missing_prerequisites, prerequisites_message
+from odoo_provision import Cache, ProvisionError, ensure, inspect
 from odoo_source import Source
 
 REAL_MISSING = missing_prerequisites(Source("folder", ""), {**os.environ, "PGHOST": "x"})
@@ -187,7 +188,7 @@ def test_missing_prerequisites_are_named_with_the_apt_get_command(tmp_path):
         Source("git", "https://example.org/odoo.git"), env, python_include=str(include),
         pg_lib_glob=str(tmp_path / "none" / "*"),
     )  # fmt: skip
-    message = odoo_provision.prerequisites_message(missing, root=False)
+    message = prerequisites_message(missing, root=False)
     assert "git, to fetch the Odoo source" in message
     assert "Python.h" in message and "a C compiler (cc)" in message and "pg_config" in message
     assert "PostgreSQL's server binaries" in message
@@ -197,7 +198,7 @@ def test_missing_prerequisites_are_named_with_the_apt_get_command(tmp_path):
     env = {"PATH": _tools(tmp_path / "bin", cc_exit=1), "PGHOST": "db"}
     missing = missing_prerequisites(Source("folder", ""), env, python_include=str(include))
     assert [package for _what, package in missing] == ["libldap2-dev", "libldap2-dev", "libsasl2-dev"]
-    assert "apt-get install -y libldap2-dev libsasl2-dev" in odoo_provision.prerequisites_message(
+    assert "apt-get install -y libldap2-dev libsasl2-dev" in prerequisites_message(
         missing, root=True
     )
     env["PATH"] = _tools(tmp_path / "bin-ok", cc_exit=0)
@@ -213,7 +214,6 @@ def test_missing_prerequisites_stop_before_anything_is_fetched(cache_env, tmp_pa
 
 
 def test_pip_failures_name_the_missing_package():
-    diagnose = odoo_provision.diagnose
     assert "libsasl2-dev" in diagnose("Modules/LDAPObject.c:9:10: fatal error: sasl/sasl.h: No such file")
     assert "libldap2-dev" in diagnose("fatal error: lber.h: No such file or directory")
     assert "libpq-dev" in diagnose("Error: pg_config executable not found.")
