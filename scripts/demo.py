@@ -101,7 +101,11 @@ def database_exists(python, pg):
 def main():
     odoo_env.install_signal_handlers()
     reset = os.environ.get("RESET") == "1"
-    found = odoo_env.find_odoo(provision=True)
+    try:
+        found = odoo_env.find_odoo(provision=True)
+    except (KeyboardInterrupt, odoo_env.Interrupted):
+        print("\nstopped while provisioning Odoo 19; the next run finishes it")
+        return 130
     if not found:
         print(NO_ODOO)
         return 1

@@ -308,7 +308,7 @@ def _build(cache, env, source, source_text, state, timeout, python, extras):
         cache.stamp.unlink(missing_ok=True)
         if not venv_ok:
             say("[2/2] installing Odoo's requirements.txt into a Python environment "
-                f"(with {SETUPTOOLS}, {', '.join(extras) or 'no extras'}; about 1-3 minutes)")  # fmt: skip
+                f"(with {SETUPTOOLS}, {', '.join(extras) or 'no extras'}; about 2-4 minutes)")  # fmt: skip
             step = time.monotonic()
             build_venv(cache, env, python, extras)
             stamp["venv_seconds"] = round(time.monotonic() - step)

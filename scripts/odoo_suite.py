@@ -148,7 +148,11 @@ def run_suite(python, odoo_path, pg, log_path):
 
 def main():
     odoo_env.install_signal_handlers()
-    found = odoo_env.find_odoo(provision=True)
+    try:
+        found = odoo_env.find_odoo(provision=True)
+    except (KeyboardInterrupt, odoo_env.Interrupted):
+        print("odoo suite: INTERRUPTED while provisioning Odoo 19 (finished on the next run)")
+        return 130
     if not found:
         print("odoo suite: SKIPPED (no Odoo 19 found; set ODOO_PYTHON)")
         return 0
