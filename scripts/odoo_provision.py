@@ -36,6 +36,7 @@ import argparse
 import contextlib
 import fcntl
 import hashlib
+import importlib.metadata
 import json
 import os
 import re
@@ -170,8 +171,9 @@ def build_venv(cache, env, python=sys.executable, extras=EXTRAS):
     shutil.rmtree(cache.venv, ignore_errors=True)
     pip_env = dict(env)
     with open(cache.log, "w", encoding="utf-8") as log:
-        if has_module("pip"):
-            # this interpreter's pip installs pip itself: much faster than ensurepip
+        if _pip_version() >= (22, 3):
+            # this interpreter's pip (--python: 22.3 and later) installs pip itself: much faster
+            # than ensurepip
             subprocess.run([python, "-m", "venv", "--without-pip", str(cache.venv)], check=True, env=env)
             _pip(python, ["--python", str(cache.python), "install", "--no-compile", "--upgrade",
                           "pip", SETUPTOOLS], log, pip_env)  # fmt: skip
@@ -195,6 +197,16 @@ def build_venv(cache, env, python=sys.executable, extras=EXTRAS):
         raise BuildError(f"the environment has no pkg_resources: {check.stderr.strip()[-300:]}")
     Path(check.stdout.strip(), "odoo-src.pth").write_text(f"{cache.src}\n", encoding="utf-8")
     cache.complete.write_text(recipe(cache, extras) + "\n", encoding="utf-8")
+
+
+def _pip_version():
+    """The version of this interpreter's pip, (0,) without one."""
+    if not has_module("pip"):
+        return (0,)
+    try:
+        return tuple(int(part) for part in importlib.metadata.version("pip").split(".")[:2])
+    except (importlib.metadata.PackageNotFoundError, ValueError):
+        return (0,)
 
 
 def _pip_has_build_constraint(venv):
