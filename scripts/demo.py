@@ -29,11 +29,13 @@ DEV_TICKET = "7T:ZGVtby10aWNrZXQ="  # accepted by the simulator started below, a
 VAR = ROOT / "var" / "demo"
 
 NO_ODOO = """\
-No Odoo 19 was found, so the demo cannot start. Point ODOO_PYTHON at a Python interpreter that can
-`import odoo` (Odoo 19 with its requirements), and ODOO_PATH at the Odoo 19 source tree (the folder
-with odoo-bin) if that interpreter does not already have it on its path; PostgreSQL is taken from
+No Odoo 19 was found or provisioned, so the demo cannot start. With neither ODOO_PYTHON nor
+ODOO_PATH set, `make demo` provisions one into the per-user cache from ODOO_SOURCE (the reason it
+could not is printed above). Or point ODOO_PYTHON at a Python interpreter that can `import odoo`
+(Odoo 19 with its requirements), and ODOO_PATH at the Odoo 19 source tree (the folder with
+odoo-bin) if that interpreter does not already have it on its path; PostgreSQL is taken from
 PGHOST/PGPORT/PGUSER/PGPASSWORD, or started privately when they are unset. The README's
-"Developer" section shows a complete local setup."""
+"Running against a real Odoo 19" shows both ways."""
 
 CONFIGURE = """
 conn = env["superoffice.connection"].with_context(active_test=False).search(
@@ -99,7 +101,11 @@ def database_exists(python, pg):
 def main():
     odoo_env.install_signal_handlers()
     reset = os.environ.get("RESET") == "1"
-    found = odoo_env.find_odoo()
+    try:
+        found = odoo_env.find_odoo(provision=True)
+    except (KeyboardInterrupt, odoo_env.Interrupted):
+        print("\nstopped while provisioning Odoo 19; the next run finishes it")
+        return 130
     if not found:
         print(NO_ODOO)
         return 1

@@ -5,6 +5,8 @@ The contract (README, "Running the Odoo suite"):
 - ``ODOO_PYTHON``: a Python interpreter that can ``import odoo`` (Odoo 19 and its requirements).
   If unset, the project's own ``.venv`` is tried. ``ODOO_PATH``, if set, is an Odoo 19 source
   tree (the folder with ``odoo-bin``) added to that interpreter's path.
+- With neither variable set and no Odoo in ``.venv``: the Odoo 19 provisioned into the per-user
+  cache (``odoo_provision``; ``make test`` and ``make demo`` build it on their first run).
 - PostgreSQL: with ``PGHOST``/``PGPORT``/``PGUSER``/``PGPASSWORD`` set, that server is used (a
   role that may create databases). Otherwise a private throwaway cluster is started with the
   machine's ``initdb``/``pg_ctl`` on a free port, as an unprivileged system user when run as
@@ -28,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PG_SYSTEM_USER = "superoffice-pg"
 PG_ROLE = "odoo_suite"
 PG_ROLE_PASSWORD = "odoo_suite"
+PG_LIB_GLOB = "/usr/lib/postgresql/*/bin"
 
 
 class Interrupted(Exception):
@@ -60,17 +63,10 @@ def odoo_env_vars(odoo_path=None):
     return env
 
 
-def find_odoo():
-    """Return ``(python, odoo_path, version)`` of an Odoo 19, or None when there is none."""
-    candidates = []
-    if os.environ.get("ODOO_PYTHON"):
-        candidates.append(os.environ["ODOO_PYTHON"])
-    else:
-        candidates.append(str(ROOT / ".venv" / "bin" / "python"))
-    odoo_path = os.environ.get("ODOO_PATH") or None
-    for python in candidates:
-        if not Path(python).exists() and not shutil.which(python):
-            continue
+def probe_odoo(python, odoo_path=None):
+    """The version (``19.0``) of the Odoo 19 that ``python`` imports (with ``odoo_path`` on its
+    path), or None when it imports none, or another major version."""
+    try:
         probe = subprocess.run(
             [python, "-c", "import odoo.release as r; print(r.version_info[0], r.version)"],
             capture_output=True,
@@ -78,12 +74,32 @@ def find_odoo():
             env=odoo_env_vars(odoo_path),
             check=False,
         )
-        if probe.returncode != 0:
-            continue
-        major, version = probe.stdout.split(maxsplit=1)
-        if major == "19":
-            return python, odoo_path, version.strip()
-    return None
+    except OSError:  # no such interpreter, or not one
+        return None
+    if probe.returncode != 0:
+        return None
+    major, version = probe.stdout.split(maxsplit=1)
+    return version.strip() if major == "19" else None
+
+
+def find_odoo(provision=False, env=None):
+    """Return ``(python, odoo_path, version)`` of an Odoo 19, or None when there is none.
+
+    ``ODOO_PYTHON`` (with ``ODOO_PATH``) when set; else the project's ``.venv``; else, with neither
+    variable set, the Odoo provisioned in the per-user cache (``odoo_provision``), built first
+    when ``provision`` is true and the cache is not ready.
+    """
+    env = os.environ if env is None else env
+    odoo_path = env.get("ODOO_PATH") or None
+    python = env.get("ODOO_PYTHON") or str(ROOT / ".venv" / "bin" / "python")
+    version = probe_odoo(python, odoo_path)
+    if version:
+        return python, odoo_path, version
+    if env.get("ODOO_PYTHON") or odoo_path:
+        return None
+    import odoo_provision  # noqa: PLC0415 (imports this module)
+
+    return odoo_provision.provisioned(env, build=provision)
 
 
 def odoo_command(python, odoo_path):
@@ -110,17 +126,19 @@ def addons_path(python, odoo_path):
 # --------------------------------------------------------------------------------- PostgreSQL
 
 
-def _pg_bindir():
+def pg_bindir(path=None, lib_glob=PG_LIB_GLOB):
+    """The folder with PostgreSQL's ``initdb`` and ``pg_ctl`` (``path``: a PATH to search)."""
     candidates = []
-    if shutil.which("pg_config"):
-        out = subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True, check=False)
+    pg_config = shutil.which("pg_config", path=path)
+    if pg_config:
+        out = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True, check=False)
         candidates.append(out.stdout.strip())
-    candidates += sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)
+    candidates += sorted(glob.glob(lib_glob), reverse=True)
     for bindir in candidates:
         if bindir and Path(bindir, "initdb").exists() and Path(bindir, "pg_ctl").exists():
             return bindir
-    initdb = shutil.which("initdb")
-    if initdb and shutil.which("pg_ctl"):
+    initdb = shutil.which("initdb", path=path)
+    if initdb and shutil.which("pg_ctl", path=path):
         return str(Path(initdb).parent)
     return None
 
@@ -150,7 +168,7 @@ def cluster(workdir=None, reset=False):
     Without ``workdir`` the cluster is a throwaway in a temporary folder, removed afterwards (the
     Odoo suite). With ``workdir`` it is kept there between runs (the demo), unless ``reset``.
     """
-    bindir = _pg_bindir()
+    bindir = pg_bindir()
     if not bindir:
         raise RuntimeError(
             "no PostgreSQL server binaries (initdb, pg_ctl) found; install PostgreSQL "

@@ -6,7 +6,8 @@ drops the database and prints exactly one summary line::
 
     odoo suite: N tests, F failed, E errors
 
-or, with no Odoo 19 found, ``odoo suite: SKIPPED (no Odoo 19 found; set ODOO_PYTHON)``.
+or, with no Odoo 19 found (nor provisioned, see ``odoo_provision``), ``odoo suite: SKIPPED (no
+Odoo 19 found; set ODOO_PYTHON)``.
 Exit status 1 on any failed or errored test or a failed install, else 0.
 
 Optional: ``ODOO_SUITE_TEMPLATE`` names an existing database with ``contacts`` and ``project``
@@ -147,7 +148,11 @@ def run_suite(python, odoo_path, pg, log_path):
 
 def main():
     odoo_env.install_signal_handlers()
-    found = odoo_env.find_odoo()
+    try:
+        found = odoo_env.find_odoo(provision=True)
+    except (KeyboardInterrupt, odoo_env.Interrupted):
+        print("odoo suite: INTERRUPTED while provisioning Odoo 19 (finished on the next run)")
+        return 130
     if not found:
         print("odoo suite: SKIPPED (no Odoo 19 found; set ODOO_PYTHON)")
         return 0

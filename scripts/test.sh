@@ -31,6 +31,9 @@ pure_suite() {
     # pytest exits 5 when it collected nothing: that is a failure of the suite, not a pass.
     [ "$rc" -eq 0 ]
 }
+# Before the suites: finds an Odoo 19, or provisions one into the per-user cache (first run only;
+# scripts/odoo_provision.py). Without one, the end-to-end tests and the Odoo suite are skipped.
+step "odoo 19" "$PY" scripts/odoo_provision.py --optional
 step "pure suite" pure_suite
 step "odoo suite" "$PY" scripts/odoo_suite.py
 

@@ -230,7 +230,7 @@ def main():
     args = parser.parse_args()
     if not args.merge_only:
         odoo_env.install_signal_handlers()
-        found = odoo_env.find_odoo()
+        found = odoo_env.find_odoo(provision=True)
         if not found:
             print("no Odoo 19 found; set ODOO_PYTHON (and ODOO_PATH)", file=sys.stderr)
             return 2

@@ -15,8 +15,8 @@ calls the Odoo server's ``/superoffice/webhook/<id>`` by itself. The scenarios:
   before the next run: after a restart that edit reaches SuperOffice (the write in flight is
   recovered, see superoffice.link.pending), nothing is created twice.
 
-Skipped when no Odoo 19 is found (``scripts/odoo_env.find_odoo``: ``ODOO_PYTHON``/``ODOO_PATH``)
-or odoorpc is missing. PostgreSQL: the ``PG*`` variables, else a throwaway cluster. With
+Skipped when no Odoo 19 is found (``scripts/odoo_env.find_odoo``: ``ODOO_PYTHON``/``ODOO_PATH``, or
+the Odoo ``make test`` provisioned into the per-user cache) or odoorpc is missing. PostgreSQL: the ``PG*`` variables, else a throwaway cluster. With
 ``ODOO_SUITE_TEMPLATE`` the database is copied from that template (faster), like the Odoo suite.
 Waiting for the other side uses a deadline (``eventually``), not a timed assertion: the
 deadline only bounds how long a scenario may take to converge.
@@ -168,7 +168,7 @@ def odoo(request):
     """A running Odoo 19 server with the addon installed in a fresh database."""
     found = odoo_env.find_odoo()
     if not found:
-        pytest.skip("no Odoo 19 found (set ODOO_PYTHON, and ODOO_PATH for a source tree)")
+        pytest.skip("no Odoo 19 found or provisioned (set ODOO_PYTHON, and ODOO_PATH for a tree)")
     pytest.importorskip("odoorpc", reason="odoorpc is not installed (dev extras)")
     python, odoo_path, _version = found
     stack = contextlib.ExitStack()

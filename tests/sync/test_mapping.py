@@ -1,5 +1,6 @@
 import os
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,11 @@ from superoffice_connector.sync.mapping import (
     with_direction,
 )
 
-ODOO_SRC = Path(os.environ.get("ODOO_PATH") or "odoo-source-not-given")
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+import odoo_provision  # noqa: E402
+
+# ODOO_PATH, else the tree of the Odoo provisioned into the per-user cache (when there is one)
+ODOO_SRC = Path(os.environ.get("ODOO_PATH") or odoo_provision.Cache(os.environ).src)
 # Fields the Odoo layer of this addon adds (Odoo 19 has no such field).
 ADDED = {"res.partner": {"superoffice_mobile", "superoffice_department"},
          "project.project": {"superoffice_number"}}
