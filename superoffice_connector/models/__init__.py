@@ -17,3 +17,6 @@ from . import superoffice_sync_pull
 from . import superoffice_sync_push
 from . import superoffice_sync_conflict
 from . import superoffice_sync_webhook
+from . import superoffice_erp_connection
+from . import superoffice_erp_record
+from . import superoffice_erp_operations

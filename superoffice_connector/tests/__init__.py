@@ -18,3 +18,5 @@ from . import test_sync_errors
 from . import test_webhook
 from . import test_sync_concurrency
 from . import test_translations
+from . import test_erp_connection
+from . import test_erp_actors
