@@ -22,6 +22,7 @@
         "views/res_config_settings_views.xml",
         "views/superoffice_menus.xml",
         "views/superoffice_erp_connection_views.xml",
+        "views/superoffice_erp_owned_views.xml",
         "wizards/superoffice_connect_wizard.xml",
         "wizards/superoffice_create_wizard.xml",
         "wizards/superoffice_import_wizard.xml",

@@ -20,3 +20,4 @@ from . import superoffice_sync_webhook
 from . import superoffice_erp_connection
 from . import superoffice_erp_record
 from . import superoffice_erp_operations
+from . import superoffice_erp_ownership

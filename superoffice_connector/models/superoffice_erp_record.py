@@ -70,7 +70,21 @@ class SuperofficeErpRecord(models.Model):
         vals.update({"connection_id": connection.id, name: record.id,
                      "created_by_superoffice": bool(fingerprint),
                      "create_fingerprint": fingerprint})
-        return Record.create(vals)
+        row = Record.create(vals)
+        self._take_over(connection, record)
+        return row
+
+    @api.model
+    def _take_over(self, connection, record):
+        """Disconnect the link of the addon's own sync: one engine per record."""
+        links = self.env["superoffice.link"].sudo().search([
+            (self._record_field(record), "=", record.id), ("state", "!=", "disconnected")])
+        if links:
+            links.write({"state": "disconnected"})
+            record.sudo().message_post(body=self.env._(
+                "Linked from SuperOffice through ERP Sync (%(connection)s): SuperOffice's engine "
+                "synchronizes this record from now on; the link of Odoo's own synchronization "
+                "was disconnected.", connection=connection.sudo().name))
 
     @api.model
     def _created_before(self, connection, fingerprint):

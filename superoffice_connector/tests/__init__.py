@@ -20,3 +20,4 @@ from . import test_sync_concurrency
 from . import test_translations
 from . import test_erp_connection
 from . import test_erp_actors
+from . import test_erp_one_engine
