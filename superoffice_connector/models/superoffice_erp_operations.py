@@ -12,6 +12,7 @@ explanation, never a stack trace.
 """
 
 import logging
+from datetime import timedelta
 
 from odoo import fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -28,6 +29,7 @@ from .superoffice_erp_record import create_fingerprint
 
 _logger = logging.getLogger(__name__)
 
+TIMESTAMP_OVERLAP = timedelta(seconds=60)
 ACCESS_DENIED = "ACCESS_DENIED"  # our code: no or a wrong connector key
 EMPTY_GUID = "00000000-0000-0000-0000-000000000000"
 # Operations that come before SuperOffice has a GUID (or use the empty one) for this key.
@@ -328,6 +330,9 @@ class SuperofficeErpConnection(models.Model):
 
     def _erp_getActorsByTimestamp(self, params):
         actor = self._erp_actor(params["ActorType"])
-        since = v.parse_timestamp(params["UpdatedOnOrAfter"])
+        # write_date is the start of the writing transaction: one that commits after SuperOffice
+        # read may carry an earlier stamp. The overlap sends such records again; a repeat is
+        # harmless (equal values), a skipped change is not.
+        since = v.parse_timestamp(params["UpdatedOnOrAfter"]) - TIMESTAMP_OVERLAP
         records = actor.records([("write_date", ">=", since)], order="write_date, id")
         return Result(), self._erp_actors(actor, records, params["FieldKeys"])

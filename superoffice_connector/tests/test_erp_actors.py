@@ -133,16 +133,17 @@ class TestErpActorsRead(ErpCase):
                             [(self.acme.id, self.beta.id)])
         self.env.invalidate_all()
         changed = self.keys(self.call("GetActorsByTimestamp", ActorType="Customer",
-                                      UpdatedOnOrAfter="2020-01-01T10:00:01", FieldKeys=["NAME"]))
+                                      UpdatedOnOrAfter="2020-01-01T10:01:01", FieldKeys=["NAME"]))
         self.assertNotIn(self.acme.id, changed)
         self.beta.city = "Stavanger"
         changed = self.keys(self.call("GetActorsByTimestamp", ActorType="Customer",
-                                      UpdatedOnOrAfter="2020-01-01T10:00:01", FieldKeys=["NAME"]))
+                                      UpdatedOnOrAfter="2020-01-01T10:01:01", FieldKeys=["NAME"]))
         self.assertIn(self.beta.id, changed)
         self.assertNotIn(self.acme.id, changed)
-        on_the_second = self.keys(self.call("GetActorsByTimestamp", ActorType="Customer",
-                                            UpdatedOnOrAfter="2020-01-01T10:00:00", FieldKeys=[]))
-        self.assertIn(self.acme.id, on_the_second)  # "on or after"
+        # "on or after", with a minute of overlap for transactions that commit late
+        within_overlap = self.keys(self.call("GetActorsByTimestamp", ActorType="Customer",
+                                             UpdatedOnOrAfter="2020-01-01T10:01:00", FieldKeys=[]))
+        self.assertIn(self.acme.id, within_overlap)
 
 
 @tagged("post_install", "-at_install")
