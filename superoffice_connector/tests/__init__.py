@@ -21,3 +21,4 @@ from . import test_translations
 from . import test_erp_connection
 from . import test_erp_actors
 from . import test_erp_one_engine
+from . import test_erp_page_tour
