@@ -18,3 +18,9 @@ UPDATE ir_cron
    SET active = FALSE
  WHERE id IN (SELECT res_id FROM ir_model_data
                WHERE module = 'superoffice_connector' AND model = 'ir.cron');
+
+-- Nor may SuperOffice's ERP Sync write into the copy: its connector keys stop working.
+UPDATE superoffice_erp_connection
+   SET key = NULL,
+       online_private_key = NULL,
+       active = FALSE;

@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from odoo.tests import tagged
-from odoo.tools import mute_logger
+from odoo.tools import file_open, mute_logger
 
 from ..erp import wire
 from .erp_common import ErpCase
@@ -127,6 +127,15 @@ class TestErpSetUp(ErpCase):
         self.assertEqual(client.post(huge).status_code, 413)
         self.assertEqual(client.post(b"<not xml").status_code, 500)
         self.assertEqual(client.post(b"<Envelope><Body><WSReboot/></Body></Envelope>").status_code, 500)
+
+    @mute_logger(*LOGGERS)
+    def test_neutralized_copy_refuses_superoffice(self):
+        key = self.conn_a.key
+        with file_open("superoffice_connector/data/neutralize.sql") as sql:
+            self.env.cr.execute(sql.read())
+        self.env.invalidate_all()
+        self.assertFalse(self.conn_a.with_context(active_test=False).key)
+        self.assertError(self.call("TestConnection", key=key), code="ACCESS_DENIED")
 
     def test_wsdl_is_served_from_the_table(self):
         response = self.opener.get(self.url("") + "?wsdl")
