@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -56,8 +57,17 @@ if conn:
     conn.write(values)
 else:
     env["superoffice.connection"].create(values)
+erp = env["superoffice.erp.connection"].search([("name", "=", "SuperOffice ERP Sync (demo)")])
+erp_values = {"name": "SuperOffice ERP Sync (demo)", "key": %(erp_key)r,
+              "company_id": env.company.id, "user_id": env.ref("base.user_admin").id}
+if erp:
+    erp.write(erp_values)
+    erp.action_release()
+else:
+    env["superoffice.erp.connection"].create(erp_values)
 env.cr.commit()
 """
+ERP_KEY = "demo-erp-sync-key"  # the demo's ERP Sync connector key, in the URL printed below
 
 
 def wait_http(url, timeout=120, process=None):
@@ -161,7 +171,8 @@ def run_odoo(python, odoo_path, version, pg, reset, sim, sim_url):
     print("==> pointing its SuperOffice connection at the simulator")
     subprocess.run(
         command + ["shell"] + options + ["--no-http"],
-        input=CONFIGURE % {"url": sim_url, "tenant": TENANT, "ticket": DEV_TICKET},
+        input=CONFIGURE % {"url": sim_url, "tenant": TENANT, "ticket": DEV_TICKET,
+                           "erp_key": ERP_KEY},
         text=True, env=env, check=True, stdout=subprocess.DEVNULL,
     )  # fmt: skip
     odoo = subprocess.Popen(
@@ -169,10 +180,13 @@ def run_odoo(python, odoo_path, version, pg, reset, sim, sim_url):
     )
     try:
         wait_http(f"http://127.0.0.1:{ODOO_PORT}/web/login", timeout=180, process=odoo)
+        connector = f"http://127.0.0.1:{ODOO_PORT}/superoffice/erp/ErpConnectorWS.svc?key={ERP_KEY}"
         print(
             f"\nOdoo {version} with SuperOffice Connector: http://127.0.0.1:{ODOO_PORT}/odoo"
             "  (login: admin, password: admin)"
             f"\nSuperOffice simulator: {sim_url}  (tenant {TENANT}, API {sim_url}/sod2/{TENANT}/api/v1/)"
+            f"\nSuperOffice's ERP tab (Connect to ERP against this Odoo): {sim_url}/_erp/"
+            f"?connector={urllib.parse.quote(connector, safe='')}"
             "\nPress Ctrl-C to stop both.\n",
             flush=True,
         )

@@ -7,7 +7,7 @@ when there is any. The checks:
 - every XML file of the addon parses;
 - every model defined with ``_name`` (regular or transient) has a line in
   ``security/ir.model.access.csv``;
-- no module under ``api/`` or ``sync/`` imports ``odoo`` (they are the pure core).
+- no module under ``api/``, ``sync/`` or ``erp/`` imports ``odoo`` (they are the pure core).
 """
 
 import ast
@@ -16,7 +16,7 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-PURE_PACKAGES = ("api", "sync")
+PURE_PACKAGES = ("api", "sync", "erp")
 MODEL_BASES = {"Model", "TransientModel"}
 
 

@@ -23,6 +23,7 @@ from urllib.parse import unquote, urlsplit
 
 from . import api, faults, login, seed
 from .auth import AppCredentials, Tokens
+from .erp_page import ErpDemo
 from .errors import HttpError, NotFound
 from .rates import RequestRates
 from .store import Store, utcnow
@@ -63,6 +64,7 @@ class SimServer:
         self.rates = RequestRates()
         self.store = Store()
         self.store.listeners.append(self._on_event)
+        self.erp_page = ErpDemo(self)
         self.webhooks = Webhooks(self, self.options["webhook_retry_delays"],
                                  self.options["webhook_timeout"],
                                  self.options["webhook_test_on_create"])
@@ -309,6 +311,8 @@ class _Handler(BaseHTTPRequestHandler):
         req = Request(self.command, parts.path, parts.query, self.headers, body)
         if parts.path.startswith("/_sim/"):
             return self._send(self._safe(sim.control, req))
+        if parts.path.startswith("/_erp"):
+            return self._send(self._safe(sim.erp_page.handle, req))
         sim.rates.record(sim.tenant)  # one tenant: every request counts against its limit
         post = None
         for fault in sim.faults.match(self.command, unquote(self.path)):

@@ -21,3 +21,8 @@ UPDATE ir_cron
 
 -- The system user tickets the worker processes shared.
 DELETE FROM superoffice_shared_state;
+-- Nor may SuperOffice's ERP Sync write into the copy: its connector keys stop working.
+UPDATE superoffice_erp_connection
+   SET key = NULL,
+       online_private_key = NULL,
+       active = FALSE;

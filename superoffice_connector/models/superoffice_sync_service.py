@@ -395,6 +395,9 @@ class SuperofficeSyncService(models.AbstractModel):
         A record gone from SuperOffice is handled as deleted; any other error is recorded on the
         link and counted, so one bad record never stops the others (StopRun still ends the run).
         """
+        if self.env["superoffice.erp.record"]._owned(link._odoo_record()):
+            stats.count("skipped")  # SuperOffice's ERP Sync engine synchronizes this record
+            return
         try:
             with self.env.cr.savepoint():
                 try:

@@ -1,0 +1,345 @@
+"""The actors SuperOffice's ERP Sync sees in Odoo: Customer, Supplier, Person and Project.
+
+Each actor type says which records it covers (a domain in the connection's company), which
+field keys it offers (``FieldSpec``: SuperOffice's auto-mapped names where one fits, so no
+administrator has to map them) and how a key reads and writes its Odoo field. ErpKey is the
+record id, LastModified its ``write_date`` (:func:`..erp.values.format_timestamp`).
+
+Customer and Supplier are company partners; with Accounting installed they are told apart by
+``customer_rank``/``supplier_rank`` (and CreateActor sets the rank), without it both show every
+company partner. Person is a contact person of a company partner; Project a ``project.project``.
+"""
+
+from dataclasses import dataclass
+
+from odoo.tools import html2plaintext, plaintext2html
+from odoo.tools.translate import LazyTranslate
+
+from ..erp import carriers as c
+from ..erp import values as v
+from ..erp.carriers import ErpActor, ErpError
+from ..sync.names import join_name, split_name
+
+_lt = LazyTranslate(__name__)
+
+
+@dataclass(frozen=True, eq=False)
+class FieldSpec:
+    key: str
+    label: object  # a lazy translation, translated in the caller's language
+    field_type: str = c.TEXT
+    orm: str = ""  # the ORM field read, written and searched; empty for computed keys
+    access: str = c.NORMAL
+    list_name: str = ""
+    searchable: bool = True
+    max_length: int = 0
+    date_only: bool = False
+
+
+def _company_fields():
+    return (
+        FieldSpec("NAME", _lt("Name"), orm="name", access=c.MANDATORY),
+        FieldSpec("NUMBER1", _lt("Reference"), orm="ref"),
+        FieldSpec("VATNO", _lt("Tax ID"), orm="vat"),
+        FieldSpec("PHONE", _lt("Phone"), orm="phone"),
+        FieldSpec("EMAIL", _lt("Email"), orm="email"),
+        FieldSpec("URL", _lt("Website"), orm="website"),
+        FieldSpec("STREETAD1", _lt("Street"), orm="street"),
+        FieldSpec("STREETAD2", _lt("Street 2"), orm="street2"),
+        FieldSpec("STREETZIP", _lt("Zip"), orm="zip"),
+        FieldSpec("STREETCITY", _lt("City"), orm="city"),
+        FieldSpec("STREETSTATE", _lt("State"), c.LIST, "state_id", list_name="State"),
+        FieldSpec("COUNTRY", _lt("Country"), c.LIST, "country_id", list_name="Country"),
+        FieldSpec("LATITUDE", _lt("Geo latitude"), c.DOUBLE, "partner_latitude"),
+        FieldSpec("LONGITUDE", _lt("Geo longitude"), c.DOUBLE, "partner_longitude"),
+        FieldSpec("ODOOID", _lt("Odoo ID"), c.INTEGER, "id", access=c.READ_ONLY),
+        FieldSpec("LASTMODIFIED", _lt("Last modified in Odoo"), c.DATETIME, "write_date",
+                  access=c.READ_ONLY),
+    )
+
+
+PERSON_FIELDS = (
+    FieldSpec("FIRSTNAME", _lt("First name"), searchable=False),
+    FieldSpec("LASTNAME", _lt("Last name"), access=c.MANDATORY, searchable=False),
+    FieldSpec("EMAIL", _lt("Email"), orm="email"),
+    FieldSpec("PHONE_DIRECT", _lt("Phone"), orm="phone"),
+    FieldSpec("POSITION", _lt("Job position"), orm="function"),
+    FieldSpec("EMPLOYEE", _lt("Employee"), c.CHECKBOX, "employee"),
+    FieldSpec("ODOOID", _lt("Odoo ID"), c.INTEGER, "id", access=c.READ_ONLY),
+    FieldSpec("LASTMODIFIED", _lt("Last modified in Odoo"), c.DATETIME, "write_date",
+              access=c.READ_ONLY),
+)
+
+PROJECT_FIELDS = (
+    FieldSpec("NAME", _lt("Name"), orm="name", access=c.MANDATORY),
+    FieldSpec("TEXT", _lt("Description"), orm="description", searchable=False),
+    FieldSpec("STARTDATE", _lt("Start date"), c.DATETIME, "date_start", date_only=True),
+    FieldSpec("ENDDATE", _lt("End date"), c.DATETIME, "date", date_only=True),
+    FieldSpec("ODOOID", _lt("Odoo ID"), c.INTEGER, "id", access=c.READ_ONLY),
+    FieldSpec("LASTMODIFIED", _lt("Last modified in Odoo"), c.DATETIME, "write_date",
+              access=c.READ_ONLY),
+)
+
+
+class ActorType:
+    """One actor type on one Odoo model, in the company of an ERP connection."""
+
+    name = ""
+    model = ""
+    fields = ()
+    text_search = ("name",)  # ORM fields SearchActors looks in
+
+    def __init__(self, env, company):
+        self.env = env
+        self.company = company
+        self.specs = {spec.key: spec for spec in self.fields}
+
+    # ----------------------------------------------------------------------- records
+
+    def domain(self):
+        return ["|", ("company_id", "=", False), ("company_id", "=", self.company.id)]
+
+    def records(self, extra=(), limit=None, order="id"):
+        return self.env[self.model].search(self.domain() + list(extra), limit=limit, order=order)
+
+    def count(self, extra=()):
+        return self.env[self.model].search_count(self.domain() + list(extra))
+
+    def browse_keys(self, erp_keys):
+        ids = [int(k) for k in erp_keys if str(k).strip().isdigit()]
+        return self.records([("id", "in", ids)]) if ids else self.env[self.model]
+
+    def text_domain(self, text):
+        terms = [(name, "ilike", text) for name in self.text_search]
+        return ["|"] * (len(terms) - 1) + terms
+
+    # ----------------------------------------------------------------------- reading
+
+    def read_key(self, record, spec):
+        value = record[spec.orm] if spec.orm else None
+        if spec.field_type == c.LIST:
+            return self.list_key(spec, value)
+        if spec.field_type == c.TEXT:
+            return value or ""
+        return v.encode(spec.field_type, value)
+
+    def list_key(self, spec, value):
+        if not value:
+            return ""
+        if spec.list_name == "Country":
+            return value.code or ""
+        if spec.list_name == "State":
+            return f"{value.country_id.code}-{value.code}"
+        return str(value.id)
+
+    def to_actor(self, record, field_keys):
+        keys = [k for k in field_keys if k in self.specs] if field_keys else list(self.specs)
+        return ErpActor(
+            actor_type=self.name,
+            erp_key=str(record.id),
+            last_modified=v.format_timestamp(record.write_date),
+            field_values={key: self.read_key(record, self.specs[key]) for key in keys},
+            **self.parent_of(record),
+        )
+
+    def parent_of(self, record):
+        return {}
+
+    # ----------------------------------------------------------------------- writing
+
+    def decode_values(self, field_values, record=None):
+        """ORM values for the writable keys of ``field_values`` (read-only and unknown keys are
+        not written: SuperOffice may send back what it read)."""
+        vals = {}
+        for key, text in field_values.items():
+            spec = self.specs.get(key)
+            if not spec or spec.access == c.READ_ONLY or not spec.orm:
+                continue
+            vals[spec.orm] = self.decode_key(spec, text)
+        return vals
+
+    def decode_key(self, spec, text):
+        try:
+            if spec.field_type == c.LIST:
+                return self.list_value(spec, text)
+            value = v.decode(spec.field_type, text)
+        except v.ValueEncodingError as exc:
+            raise ErpError(
+                self.env._("The value of %(field)s cannot be read: %(value)s",
+                           field=spec.key, value=text), str(exc))
+        if spec.field_type == c.DATETIME and spec.date_only and value:
+            return value.date()
+        if spec.field_type == c.TEXT:
+            return value or False
+        return value if value is not None else False
+
+    def list_value(self, spec, key):
+        key = (key or "").strip()
+        if not key:
+            return False
+        record = self.list_record(spec.list_name, key)
+        if not record:
+            raise ErpError(
+                self.env._("%(key)s is not an item of the list %(list)s.",
+                           key=key, list=spec.list_name),
+                f"unknown list key {key!r} of {spec.list_name}")
+        return record.id
+
+    def list_record(self, list_name, key):
+        Country = self.env["res.country"].sudo()
+        if list_name == "Country":
+            return Country.search([("code", "=ilike", key)], limit=1)
+        if list_name == "State":
+            country_code, _sep, state_code = key.partition("-")
+            return self.env["res.country.state"].sudo().search(
+                [("country_id.code", "=ilike", country_code), ("code", "=ilike", state_code)],
+                limit=1)
+        return None
+
+    def check_mandatory(self, field_values):
+        missing = [spec.key for spec in self.fields
+                   if spec.access == c.MANDATORY and not (field_values.get(spec.key) or "").strip()]
+        if missing:
+            raise ErpError(
+                self.env._("A value is needed for %(fields)s.", fields=", ".join(missing)),
+                f"mandatory fields missing: {missing}")
+
+    def create_values(self, actor):
+        return self.decode_values(actor.field_values)
+
+    def changed_only(self, record, vals):
+        """Drop values equal to the record's: an unchanged save keeps LastModified, so the next
+        GetActorsByTimestamp does not report SuperOffice's own write back as a change."""
+        result = {}
+        for name, value in vals.items():
+            current = record[name]
+            if hasattr(current, "_name"):
+                current = current.id
+            if (current or False) != (value or False):
+                result[name] = value
+        return result
+
+
+class CompanyActor(ActorType):
+    model = "res.partner"
+    fields = _company_fields()
+    text_search = ("name", "ref", "vat", "email", "city")
+    rank = ""
+
+    def domain(self):
+        domain = super().domain() + [("is_company", "=", True), ("parent_id", "=", False)]
+        if self.rank in self.env["res.partner"]._fields:
+            domain.append((self.rank, ">", 0))
+        return domain
+
+    def create_values(self, actor):
+        vals = super().create_values(actor)
+        vals.update(is_company=True, company_id=self.company.id)
+        if self.rank in self.env["res.partner"]._fields:
+            vals[self.rank] = 1
+        return vals
+
+
+class CustomerActor(CompanyActor):
+    name = c.CUSTOMER
+    rank = "customer_rank"
+
+
+class SupplierActor(CompanyActor):
+    name = c.SUPPLIER
+    rank = "supplier_rank"
+
+
+def company_actor_type(partner):
+    """Customer unless the ranks (with Accounting) say the company is only a supplier."""
+    if getattr(partner, "supplier_rank", 0) and not getattr(partner, "customer_rank", 0):
+        return c.SUPPLIER
+    return c.CUSTOMER
+
+
+class PersonActor(ActorType):
+    name = c.PERSON
+    model = "res.partner"
+    fields = PERSON_FIELDS
+    text_search = ("name", "email", "phone", "function")
+
+    def domain(self):
+        return super().domain() + [
+            ("is_company", "=", False), ("parent_id", "!=", False),
+            ("parent_id.is_company", "=", True),
+        ]
+
+    def parent_of(self, record):
+        return {"parent_actor_type": company_actor_type(record.parent_id),
+                "parent_erp_key": str(record.parent_id.id)}
+
+    def read_key(self, record, spec):
+        if spec.key in ("FIRSTNAME", "LASTNAME"):
+            first, _middle, last = split_name(record.name)
+            return first if spec.key == "FIRSTNAME" else last
+        return super().read_key(record, spec)
+
+    def decode_values(self, field_values, record=None):
+        vals = super().decode_values(field_values, record)
+        if "FIRSTNAME" in field_values or "LASTNAME" in field_values:
+            first, _middle, last = split_name(record.name if record else "")
+            vals["name"] = join_name(field_values.get("FIRSTNAME", first), None,
+                                     field_values.get("LASTNAME", last))
+            if not vals["name"]:
+                raise ErpError(self.env._("A person needs a name."), "empty person name")
+        return vals
+
+    def parent(self, actor):
+        parent = CompanyActor(self.env, self.company).browse_keys([actor.parent_erp_key])
+        if not parent:
+            raise ErpError(
+                self.env._("The company %(key)s of this person is not in Odoo.",
+                           key=actor.parent_erp_key or "-"),
+                f"unknown parent {actor.parent_actor_type}/{actor.parent_erp_key}")
+        return parent
+
+    def create_values(self, actor):
+        vals = self.decode_values(actor.field_values)
+        vals.update(parent_id=self.parent(actor).id, type="contact", is_company=False,
+                    company_id=self.company.id)
+        return vals
+
+
+class ProjectActor(ActorType):
+    name = c.PROJECT
+    model = "project.project"
+    fields = PROJECT_FIELDS
+
+    def read_key(self, record, spec):
+        if spec.key == "TEXT":
+            return html2plaintext(record.description or "") if record.description else ""
+        return super().read_key(record, spec)
+
+    def decode_key(self, spec, text):
+        if spec.key == "TEXT":
+            return plaintext2html(text) if text else False
+        return super().decode_key(spec, text)
+
+    def changed_only(self, record, vals):
+        if "description" in vals and vals["description"] and record.description and \
+                html2plaintext(record.description) == html2plaintext(vals["description"]):
+            vals = dict(vals)
+            del vals["description"]
+        return super().changed_only(record, vals)
+
+    def create_values(self, actor):
+        vals = super().create_values(actor)
+        vals["company_id"] = self.company.id
+        return vals
+
+
+ACTOR_CLASSES = {cls.name: cls for cls in (CustomerActor, SupplierActor, PersonActor, ProjectActor)}
+
+
+def actor_type(env, company, name):
+    cls = ACTOR_CLASSES.get(name)
+    if cls is None:
+        raise ErpError(
+            env._("Odoo does not offer the actor type %(type)s.", type=name or "-"),
+            f"unsupported actor type {name!r}")
+    return cls(env, company)

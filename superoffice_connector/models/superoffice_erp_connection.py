@@ -1,0 +1,142 @@
+"""SuperOffice ERP Sync connections: the addon as SuperOffice's ERP Sync Connector.
+
+An Odoo administrator creates one row per SuperOffice ERP connection to be: it holds the key
+that travels in the connector URL (``?key=``), the user whose rights every call runs with, and
+whether SuperOffice may create records in Odoo. SuperOffice then calls SaveConnection with the
+GUID it generated and the configuration fields of GetConfigData (the company, allow create and
+the key); the GUID is stored on the row and every later call must name it. An unknown GUID is
+answered with the unknown-connection code, upon which SuperOffice resends the configuration.
+
+The operations themselves live in ``superoffice_erp_operations.py``.
+"""
+
+import hmac
+import logging
+import secrets
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+_logger = logging.getLogger(__name__)
+
+ADMIN_GROUP = "superoffice_connector.superoffice_connector_group_admin"
+ENDPOINT = "/superoffice/erp/ErpConnectorWS.svc"
+
+
+def _new_key(_records=None):
+    return secrets.token_urlsafe(24)
+
+
+class SuperofficeErpConnection(models.Model):
+    _name = "superoffice.erp.connection"
+    _description = "SuperOffice ERP Sync Connection"
+    _order = "id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company,
+        help="The Odoo company SuperOffice's records are linked with. SuperOffice may choose "
+        "another company of the user in its configuration.",
+    )
+    user_id = fields.Many2one(
+        "res.users", string="Acts as", required=True, default=lambda self: self.env.user,
+        domain=[("share", "=", False)],
+        help="Every call of SuperOffice runs with this user's access rights.",
+    )
+    allow_create = fields.Boolean(
+        string="SuperOffice may create records", default=True,
+        help="When off, Create in ERP is refused whatever SuperOffice's configuration says.",
+    )
+    key = fields.Char(
+        string="Connector key", default=_new_key, copy=False, groups=ADMIN_GROUP,
+        help="Part of the connector URL; a call without it is refused.",
+    )
+    connector_url = fields.Char(compute="_compute_connector_url", groups=ADMIN_GROUP)
+    guid = fields.Char(
+        string="SuperOffice connection GUID", copy=False, readonly=True, index=True,
+    )
+    state = fields.Selection(
+        [("waiting", "Waiting for SuperOffice"), ("connected", "Connected"),
+         ("deleted", "Deleted in SuperOffice")],
+        default="waiting", required=True, readonly=True, copy=False,
+    )
+    so_allow_create = fields.Boolean(
+        string="Create allowed in SuperOffice's configuration", readonly=True, copy=False,
+    )
+    config = fields.Json(string="Configuration from SuperOffice", readonly=True, copy=False)
+    search_limit = fields.Integer(
+        default=500, required=True,
+        help="A blank search lists at most this many records (SuperOffice has no paging here).",
+    )
+    online_client_id = fields.Char(
+        string="Online application ID", groups=ADMIN_GROUP,
+        help="SuperOffice Online only: the client id of the ERP sync application.",
+    )
+    online_signing_keys = fields.Text(
+        string="SuperOffice signing keys", groups=ADMIN_GROUP,
+        help="SuperOffice Online only: SuperOffice's token signing certificate or public key "
+        "(PEM), or its JWKS document.",
+    )
+    online_private_key = fields.Text(
+        string="Application private key", groups=ADMIN_GROUP,
+        help="SuperOffice Online only: the application's RSA private key (PEM or RSA-XML), "
+        "used to sign the answer to Authenticate.",
+    )
+    last_call_at = fields.Datetime(string="Last call", readonly=True, copy=False)
+    erp_record_ids = fields.One2many("superoffice.erp.record", "connection_id")
+
+    _guid_unique = models.Constraint(
+        "UNIQUE(guid)", "A SuperOffice connection GUID belongs to one ERP Sync connection.",
+    )
+
+    @api.depends("key")
+    def _compute_connector_url(self):
+        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
+        for connection in self:
+            connection.connector_url = f"{base}{ENDPOINT}?key={connection.key}" \
+                if connection.key else False
+
+    @api.constrains("search_limit")
+    def _check_search_limit(self):
+        for connection in self:
+            if connection.search_limit < 1:
+                raise ValidationError(self.env._("The search limit must be at least 1."))
+
+    @api.constrains("user_id", "company_id")
+    def _check_user_company(self):
+        for connection in self:
+            if connection.company_id not in connection.user_id.company_ids:
+                raise ValidationError(self.env._(
+                    "The user %(user)s has no access to the company %(company)s.",
+                    user=connection.user_id.display_name,
+                    company=connection.company_id.display_name))
+
+    def action_new_key(self):
+        """A new key: the old connector URL stops working at once."""
+        for connection in self:
+            connection.key = _new_key()
+
+    def action_release(self):
+        """Forget SuperOffice's GUID, so a new SuperOffice connection can use this key."""
+        self.write({"guid": False, "state": "waiting", "config": False})
+
+    @api.model
+    def _from_key(self, key):
+        """The active connection of a connector key (sudo), or an empty recordset."""
+        if not key:
+            return self.browse()
+        connection = self.sudo().search([("key", "=", key)], limit=1)
+        if connection and hmac.compare_digest(connection.key.encode(), key.encode()):
+            return connection
+        return self.browse()
+
+    def _acting_env(self):
+        """The environment of the connection's user in its company only."""
+        self.ensure_one()
+        user = self.user_id
+        return self.env(user=user, su=False, context=dict(
+            self.env.context, allowed_company_ids=[self.company_id.id],
+            lang=user.lang or "en_US", active_test=True,
+        ))
