@@ -64,8 +64,16 @@ class SuperofficeSyncPull(models.AbstractModel):
         (:meth:`_merge_page`); the others, and those the plan says must write SuperOffice, go
         through ``_read_and_sync`` one by one."""
         service = connection._get_client().service(KIND[entity_type])
+        # SuperOffice's ERP Sync engine synchronizes these records: one query for the page.
+        records = self.env["project.project" if entity_type == "project" else "res.partner"]
+        for link, _entry in pairs:
+            records |= link._odoo_record()
+        owned = self.env["superoffice.erp.record"]._owned(records)
         batch, alone = [], []
         for link, entry in pairs:
+            if link._odoo_record() in owned:
+                stats.count("skipped")
+                continue
             entity = self._entry_entity(entry)
             if entity is None or entity.deleted or link._flight()[1]:
                 alone.append((link, entity))

@@ -35,6 +35,18 @@ class TestErpOneEngine(SuperOfficeMixin, ErpCase):
         self.assertEqual(self.so_contact(contact["ContactId"])["Name"], "Acme AS")
         self.assertEqual(run.state, "done")
 
+    def test_the_pull_leaves_a_record_superoffice_linked(self):
+        contact = self.so_create_contact("Acme AS")
+        link = self.link_partner(self.acme, contact["ContactId"])
+        self.save_from_superoffice(self.acme, NAME="Acme AS")
+        # even a link left in a state the pull would sync is skipped, read page by page
+        link.with_context(tracking_disable=True).write({"state": "linked"})
+        self.sim.store.patch("contact", contact["ContactId"], {"Department": "From the CRM"})
+        run = self.env["superoffice.sync.pull"]._run(self.connection)
+        self.assertEqual(run.state, "done")
+        self.assertFalse(self.acme.superoffice_department)
+        self.assertEqual(link.state, "linked")
+
     def test_the_addon_refuses_to_link_a_record_superoffice_linked(self):
         self.save_from_superoffice(self.project, "Project", NAME="Relaunch")
         self.assertTrue(self.project.superoffice_erp_linked)
