@@ -40,6 +40,14 @@ registry.category("web_tour.tours").add("superoffice_nul_search_tour", {
         {
             trigger: ".modal .o_superoffice_hits .o_data_row td:contains('Guard Harbour AS')",
         },
+        {
+            // Leave as a user would: Cancel closes the dialog, nothing is left unsaved.
+            trigger: ".modal footer button[special='cancel']",
+            run: "click",
+        },
+        {
+            trigger: "body:not(:has(.modal)) .o_notebook a[name='superoffice']",
+        },
     ],
 });
 
