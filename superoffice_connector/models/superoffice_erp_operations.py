@@ -180,7 +180,14 @@ class SuperofficeErpConnection(models.Model):
         return Result(), list(ACTOR_CLASSES)
 
     def _erp_actor(self, name):
-        return actor_type(self.env, self.sudo().company_id, name)
+        """The actor type ``name``; Customer and Supplier also hold what this connection linked
+        as that type (its ranks may have changed since)."""
+        linked = []
+        if name in (c.CUSTOMER, c.SUPPLIER):
+            linked = self.env["superoffice.erp.record"].sudo().search([
+                ("connection_id", "=", self.id), ("actor_type", "=", name),
+                ("partner_id", "!=", False)]).partner_id.ids
+        return actor_type(self.env, self.sudo().company_id, name, linked)
 
     def _erp_getSupportedActorTypeFields(self, params):
         actor = self._erp_actor(params["ActorType"])
