@@ -7,7 +7,11 @@ record id, LastModified its ``write_date`` (:func:`..erp.values.format_timestamp
 
 Customer and Supplier are company partners; with Accounting installed they are told apart by
 ``customer_rank``/``supplier_rank`` (and CreateActor sets the rank), without it both show every
-company partner. Person is a contact person of a company partner; Project a ``project.project``.
+company partner. A company of neither rank yet (made in Contacts) counts as a customer, as
+:func:`company_actor_type` says of a person's parent. The ranks decide which lists (searches,
+changes since) hold a company; a company SuperOffice linked as one type stays in that type's
+changes when its ranks change later (an invoice, a vendor bill), and a key SuperOffice holds
+always reaches its record (GetActors, SaveActors), so a link keeps working. Person is a contact person of a company partner; Project a ``project.project``.
 """
 
 from dataclasses import dataclass
@@ -89,9 +93,10 @@ class ActorType:
     fields = ()
     text_search = ("name",)  # ORM fields SearchActors looks in
 
-    def __init__(self, env, company):
+    def __init__(self, env, company, linked_ids=()):
         self.env = env
         self.company = company
+        self.linked_ids = list(linked_ids)  # records SuperOffice linked as this type
         self.specs = {spec.key: spec for spec in self.fields}
 
     # ----------------------------------------------------------------------- records
@@ -99,15 +104,22 @@ class ActorType:
     def domain(self):
         return ["|", ("company_id", "=", False), ("company_id", "=", self.company.id)]
 
-    def records(self, extra=(), limit=None, order="id"):
-        return self.env[self.model].search(self.domain() + list(extra), limit=limit, order=order)
+    def kind(self):
+        """What tells the records this type lists (searches, changes) from the other types on
+        the same model; none by default."""
+        return []
 
-    def count(self, extra=()):
-        return self.env[self.model].search_count(self.domain() + list(extra))
+    def records(self, extra=(), limit=None, order="id"):
+        return self.env[self.model].search(self.domain() + self.kind() + list(extra),
+                                           limit=limit, order=order)
 
     def browse_keys(self, erp_keys):
+        """The records of ``erp_keys`` (GetActors, SaveActors): a key SuperOffice holds reaches its
+        record whatever the kind says now."""
         ids = [int(k) for k in erp_keys if str(k).strip().isdigit()]
-        return self.records([("id", "in", ids)]) if ids else self.env[self.model]
+        if not ids:
+            return self.env[self.model]
+        return self.env[self.model].search(self.domain() + [("id", "in", ids)], order="id")
 
     def text_domain(self, text):
         terms = [(name, "ilike", text) for name in self.text_search]
@@ -225,12 +237,20 @@ class CompanyActor(ActorType):
     fields = _company_fields()
     text_search = ("name", "ref", "vat", "email", "city")
     rank = ""
+    unranked = False  # whether a company of neither rank is of this type
 
     def domain(self):
-        domain = super().domain() + [("is_company", "=", True), ("parent_id", "=", False)]
-        if self.rank in self.env["res.partner"]._fields:
-            domain.append((self.rank, ">", 0))
-        return domain
+        return super().domain() + [("is_company", "=", True), ("parent_id", "=", False)]
+
+    def kind(self):
+        if self.rank not in self.env["res.partner"]._fields:
+            return []
+        terms = [(self.rank, ">", 0)]
+        if self.unranked:
+            terms.append(("supplier_rank", "=", 0))
+        if self.linked_ids:
+            terms.append(("id", "in", self.linked_ids))
+        return ["|"] * (len(terms) - 1) + terms
 
     def create_values(self, actor):
         vals = super().create_values(actor)
@@ -243,6 +263,7 @@ class CompanyActor(ActorType):
 class CustomerActor(CompanyActor):
     name = c.CUSTOMER
     rank = "customer_rank"
+    unranked = True
 
 
 class SupplierActor(CompanyActor):
@@ -251,7 +272,8 @@ class SupplierActor(CompanyActor):
 
 
 def company_actor_type(partner):
-    """Customer unless the ranks (with Accounting) say the company is only a supplier."""
+    """Customer unless the ranks (with Accounting) say the company is only a supplier: the type
+    whose list holds it."""
     if getattr(partner, "supplier_rank", 0) and not getattr(partner, "customer_rank", 0):
         return c.SUPPLIER
     return c.CUSTOMER
@@ -336,10 +358,10 @@ class ProjectActor(ActorType):
 ACTOR_CLASSES = {cls.name: cls for cls in (CustomerActor, SupplierActor, PersonActor, ProjectActor)}
 
 
-def actor_type(env, company, name):
+def actor_type(env, company, name, linked_ids=()):
     cls = ACTOR_CLASSES.get(name)
     if cls is None:
         raise ErpError(
             env._("Odoo does not offer the actor type %(type)s.", type=name or "-"),
             f"unsupported actor type {name!r}")
-    return cls(env, company)
+    return cls(env, company, linked_ids)

@@ -68,7 +68,8 @@ class SuperofficeErpConnection(models.Model):
     config = fields.Json(string="Configuration from SuperOffice", readonly=True, copy=False)
     search_limit = fields.Integer(
         default=500, required=True,
-        help="A blank search lists at most this many records (SuperOffice has no paging here).",
+        help="A blank search lists at most this many records (SuperOffice has no paging here); "
+             "one answer of the periodic sync holds about as many, the oldest changes first.",
     )
     online_client_id = fields.Char(
         string="Online application ID", groups=ADMIN_GROUP,

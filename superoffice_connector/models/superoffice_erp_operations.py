@@ -180,7 +180,14 @@ class SuperofficeErpConnection(models.Model):
         return Result(), list(ACTOR_CLASSES)
 
     def _erp_actor(self, name):
-        return actor_type(self.env, self.sudo().company_id, name)
+        """The actor type ``name``; Customer and Supplier also hold what this connection linked
+        as that type (its ranks may have changed since)."""
+        linked = []
+        if name in (c.CUSTOMER, c.SUPPLIER):
+            linked = self.env["superoffice.erp.record"].sudo().search([
+                ("connection_id", "=", self.id), ("actor_type", "=", name),
+                ("partner_id", "!=", False)]).partner_id.ids
+        return actor_type(self.env, self.sudo().company_id, name, linked)
 
     def _erp_getSupportedActorTypeFields(self, params):
         actor = self._erp_actor(params["ActorType"])
@@ -329,10 +336,37 @@ class SuperofficeErpConnection(models.Model):
         return Result(), saved
 
     def _erp_getActorsByTimestamp(self, params):
+        """Records changed on or after the stamp, oldest first, capped like a blank search.
+
+        write_date is the start of the writing transaction: one that commits after SuperOffice
+        read may carry an earlier stamp. The overlap sends such records again; a repeat is
+        harmless (equal values), a skipped change is not.
+
+        A capped answer (OkWithInfo) ends with every record of its last instant, never a part of
+        them, and reaches past the asked stamp's second: SuperOffice's next stamp is the latest
+        LastModified it got, so it moves on, and the next answer starts where this one ended.
+        """
         actor = self._erp_actor(params["ActorType"])
-        # write_date is the start of the writing transaction: one that commits after SuperOffice
-        # read may carry an earlier stamp. The overlap sends such records again; a repeat is
-        # harmless (equal values), a skipped change is not.
-        since = v.parse_timestamp(params["UpdatedOnOrAfter"]) - TIMESTAMP_OVERLAP
-        records = actor.records([("write_date", ">=", since)], order="write_date, id")
-        return Result(), self._erp_actors(actor, records, params["FieldKeys"])
+        stamp = v.parse_timestamp(params["UpdatedOnOrAfter"])
+        since = stamp - TIMESTAMP_OVERLAP
+        limit = self.sudo().search_limit
+        order = "write_date, id"
+        changed = [("write_date", ">=", since)]
+        records = actor.records(changed, limit=limit + 1, order=order)
+        if len(records) <= limit:
+            return Result(), self._erp_actors(actor, records, params["FieldKeys"])
+        last = records[limit - 1].write_date
+        next_stamp = stamp.replace(microsecond=0) + timedelta(seconds=1)
+        if last < next_stamp:
+            # the cap falls within the asked stamp's second (or its overlap): reach the first
+            # later instant, or the next stamp would be the same and SuperOffice would not move on
+            later = actor.records([("write_date", ">=", next_stamp)], limit=1, order=order)
+            if not later:  # nothing follows: all of it, written within that second and overlap
+                return Result(), self._erp_actors(
+                    actor, actor.records(changed, order=order), params["FieldKeys"])
+            last = later.write_date
+        records = actor.records(changed + [("write_date", "<=", last)], order=order)
+        result = Result(c.OK_WITH_INFO, self.env._(
+            "More than %(limit)s records changed: the oldest ones are sent now, the others on the "
+            "next synchronization.", limit=limit), f"capped at {limit} (up to {last})")
+        return result, self._erp_actors(actor, records, params["FieldKeys"])

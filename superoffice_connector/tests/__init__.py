@@ -26,5 +26,6 @@ from . import test_user_input_guards
 from . import test_translations
 from . import test_erp_connection
 from . import test_erp_actors
+from . import test_erp_changes
 from . import test_erp_one_engine
 from . import test_erp_page_tour

@@ -79,7 +79,7 @@ class OdooServer:
         self.process = None
         self.command = None  # (args without the port and cron options, environment)
 
-    def start(self, install=False, cron_threads=1):
+    def start(self, install=False, cron_threads=1, timeout=START_TIMEOUT):
         """Start the server (installing the addon first with ``install``) and log in."""
         import odoorpc
 
@@ -93,7 +93,7 @@ class OdooServer:
             cmd, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, env=env,
             start_new_session=True,
         )
-        deadline = time.monotonic() + START_TIMEOUT
+        deadline = time.monotonic() + timeout
         while True:
             if self.process.poll() is not None:
                 pytest.fail(f"Odoo exited with {self.process.returncode}:\n{self.log_tail()}")
@@ -106,7 +106,7 @@ class OdooServer:
             except Exception:  # noqa: BLE001 - still installing or starting
                 pass
             if time.monotonic() > deadline:
-                pytest.fail(f"Odoo did not start within {START_TIMEOUT} s:\n{self.log_tail()}")
+                pytest.fail(f"Odoo did not start within {timeout} s:\n{self.log_tail()}")
             time.sleep(2)
 
     def kill(self):

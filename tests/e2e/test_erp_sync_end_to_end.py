@@ -29,8 +29,9 @@ ENDPOINT = "/superoffice/erp/ErpConnectorWS.svc"
 ORM = {"NAME": "name", "STREETCITY": "city", "PHONE": "phone", "EMAIL": "email"}
 
 
-@pytest.fixture(scope="module")
-def odoo(request):
+def start_odoo(request, prefix, modules=(ADDON,), timeout=300):
+    """A server on a new database (a copy of ``ODOO_SUITE_TEMPLATE`` when set) with ``modules``
+    installed; skipped when no Odoo 19 is found."""
     found = odoo_env.find_odoo()
     if not found:
         pytest.skip("no Odoo 19 found (set ODOO_PYTHON, and ODOO_PATH for a source tree)")
@@ -39,8 +40,8 @@ def odoo(request):
     stack = contextlib.ExitStack()
     request.addfinalizer(stack.close)
     pg = stack.enter_context(odoo_env.postgres())
-    dbname = f"so_erp_e2e_{uuid.uuid4().hex[:8]}"
-    data_dir = tempfile.mkdtemp(prefix="so-erp-e2e-")
+    dbname = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    data_dir = tempfile.mkdtemp(prefix=f"{prefix}-")
     stack.callback(shutil.rmtree, data_dir, ignore_errors=True)
     stack.callback(odoo_env.drop_database, python, pg, dbname)
     template = os.environ.get("ODOO_SUITE_TEMPLATE", "")
@@ -52,25 +53,35 @@ def odoo(request):
         "--addons-path", odoo_env.addons_path(python, odoo_path), "--data-dir", data_dir,
         "-d", dbname, "--db-filter", f"^{dbname}$", "--http-interface", "127.0.0.1",
         "--workers", "0", "--logfile", str(log_path), "--log-level", "info",
-        *odoo_env.db_args(pg),
+        "-i", ",".join(modules), *odoo_env.db_args(pg),
     ], odoo_env.odoo_env_vars(odoo_path))  # fmt: skip
     stack.callback(server.stop)
-    server.start(install=True, cron_threads=0)
+    server.start(cron_threads=0, timeout=timeout)  # it waits until the addon is installed
     return server
 
 
 @pytest.fixture(scope="module")
-def erp(odoo):
+def odoo(request):
+    return start_odoo(request, "so_erp_e2e")
+
+
+def set_up_engine(odoo, mapping=None):
     """An ERP Sync connection in Odoo and SuperOffice's engine, set up through the admin flow."""
     company = odoo.call("res.users", "read", [odoo.rpc.env.uid], ["company_id"])[0]["company_id"][0]
     connection_id = odoo.call("superoffice.erp.connection", "create", {
         "name": "End to end", "company_id": company, "user_id": odoo.rpc.env.uid})
     key = odoo.read("superoffice.erp.connection", connection_id, ["key"])["key"]
     client = ErpClient(f"{odoo.url}{ENDPOINT}?key={key}")
-    engine = ErpSyncEngine(client, {"COMPANY": str(company), "ALLOWCREATE": "[I:1]", "KEY": key})
+    engine = ErpSyncEngine(client, {"COMPANY": str(company), "ALLOWCREATE": "[I:1]", "KEY": key},
+                           mapping=mapping)
     engine.set_up()
     engine.connection_id = connection_id
     return engine
+
+
+@pytest.fixture(scope="module")
+def erp(odoo):
+    return set_up_engine(odoo)
 
 
 def partner(odoo, **values):
