@@ -212,6 +212,23 @@ class SuperofficeSyncMixin(models.AbstractModel):
             return (record not in current), [Command.link(record.id)]
         return True, record.id
 
+    def _superoffice_may_take(self, fmap, value, connection):
+        """Whether the canonical ``value`` of ``fmap`` can be written to this record: the user
+        may write the field and a relational value has a match (a tag-like list value is
+        created when missing, so it always has one). Nothing is written or created."""
+        self.ensure_one()
+        field = self._fields.get(fmap.odoo_field) if fmap.odoo_field else None
+        if field is None or not fmap.writes_odoo:
+            return False
+        if not self._has_field_access(field, "write"):
+            return False
+        if field.type not in ("many2one", "many2many") or fmap.transform == "members":
+            return True
+        if field.comodel_name in _CREATABLE_LIST_MODELS or value is None:
+            return True
+        found, _value = self._superoffice_convert(fmap, field, value, connection)
+        return found or field.type == "many2many"
+
     def _superoffice_find_by_name(self, comodel, name):
         domain = [(comodel._rec_name or "name", "=ilike", name)]
         if comodel._name == "res.country.state" and "country_id" in self._fields:

@@ -24,3 +24,4 @@ from . import test_company_walls
 from . import test_sync_now_buttons
 from . import test_user_input_guards
 from . import test_translations
+from . import test_project_values
