@@ -61,8 +61,9 @@ class SuperofficeSyncMixin(models.AbstractModel):
     def _superoffice_apply(self, values, fields=None, connection=None):
         """Write canonical ``values`` (``{key: value}``) to one record; returns the ORM values.
 
-        Keys whose mapping does not write Odoo are ignored; a list value, user or reference that
-        has no Odoo counterpart leaves the field unchanged."""
+        Keys whose mapping does not write Odoo are ignored, and so are fields the current user
+        may not write (a field restricted to a group); a list value, user or reference that has
+        no Odoo counterpart leaves the field unchanged."""
         self.ensure_one()
         connection = connection or self._superoffice_default_connection()
         fields = fields or connection._mapping(self._superoffice_entity_type())
@@ -84,7 +85,9 @@ class SuperofficeSyncMixin(models.AbstractModel):
             if fmap.key not in values or not fmap.writes_odoo:
                 continue
             field = self._fields.get(fmap.odoo_field)
-            if field is None:
+            if field is None or not self._has_field_access(field, "write"):
+                # e.g. a project's stage for a user without Project Stages: the record keeps
+                # what Odoo gives it, and the difference is held like any value Odoo lacks
                 continue
             if fmap.transform == "members":
                 members = values[fmap.key]

@@ -1,11 +1,13 @@
 """Values one side holds that the other side cannot represent: Odoo's default project stage "To
 Do" is no SuperOffice project status, SuperOffice's status "Completed" is no Odoo stage. Every
-flow ends in step (the difference held in the base and told once in the chatter)."""
+flow ends in step (the difference held in the base and told once in the chatter), and a project
+comes from SuperOffice for a user without Project Stages too."""
 
 from odoo.tests import Form, tagged
 
 from ..sync import merge
-from .test_company_walls import CompanyWallsCase
+from .common import USER_GROUP
+from .test_company_walls import PARTNER_EDITOR, CompanyWallsCase
 
 # refdata.PROJECT_STATUSES of the simulator
 PLANNED, IN_PROGRESS, COMPLETED = 1, 2, 3
@@ -149,4 +151,46 @@ class TestStatusOdooLacks(ProjectValuesCase):
             self.sim.store.patch("project", link.so_id, {"ProjectStatus": {"Id": IN_PROGRESS}})
             self.assertEqual(connection._sync_link(link), "unchanged")
             self.assertFalse(link.base_snapshot.get(merge.HELD))
+            self.assert_in_step(project, connection)
+
+
+@tagged("post_install", "-at_install")
+class TestCreateInOdooWithoutProjectStages(ProjectValuesCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        groups = (USER_GROUP, PARTNER_EDITOR, "project.group_project_manager")
+        cls.plain_a = cls.make_user("stageless_a", groups=groups, company=cls.company_a)
+        cls.plain_b = cls.make_user("stageless_b", groups=groups, company=cls.company_b)
+
+    def import_project(self, user, company, connection, name):
+        so_project = self.so_create_project(name, EndDate=END, ProjectStatus={"Id": IN_PROGRESS})
+        form = Form(self.env["superoffice.import.wizard"].with_user(user).with_company(company)
+                    .with_context(default_connection_id=connection.id))
+        form.entity_type = "project"
+        form.search_text = name
+        wizard = form.save()
+        wizard.action_search()
+        wizard.hit_ids.filtered(lambda hit: hit.so_id == so_project["ProjectId"]).action_pick()
+        action = wizard.action_create_in_odoo()
+        return self.env[action["res_model"]].browse(action["res_id"]), so_project
+
+    def test_user_without_project_stages_creates_the_project(self):
+        for user, company, connection in ((self.plain_a, self.company_a, self.connection),
+                                          (self.plain_b, self.company_b, self.connection_b)):
+            self.assertFalse(user.has_group("project.group_project_stages"))
+            name = f"Stageless import {company.name}"
+            project, so_project = self.import_project(user, company, connection, name)
+            self.assertEqual(project.company_id, company)
+            self.assertEqual(project.superoffice_link_ids.connection_id, connection)
+            self.assertNotEqual(project.sudo().stage_id, self.stage("In Progress"))
+            link = self.assert_in_step(project, connection)
+            self.assertEqual(self.so_project(link.so_id)["ProjectStatus"]["Id"], IN_PROGRESS)
+            self.assertEqual(len(self.notes(project, "In Progress")), 1)
+
+    def test_user_with_project_stages_gets_the_stage(self):
+        for user, company, connection in self.sides():
+            name = f"Staged import {company.name}"
+            project, _so_project = self.import_project(user, company, connection, name)
+            self.assertEqual(project.sudo().stage_id, self.stage("In Progress"))
             self.assert_in_step(project, connection)
