@@ -52,6 +52,10 @@ class SuperOfficeMixin:
         )
         cls.sim.start()
         cls.addClassCleanup(cls.sim.stop)
+        # The tickets this class's clients shared are committed outside its transaction: forget
+        # them when it ends, so the next class does not start with rows its setUp then deletes
+        # under its feet (a DELETE of them in a test would be a serialization failure).
+        cls.addClassCleanup(cls._forget_shared_state, cls.env.cr.dbname)
         cls.company = cls.env.company
         cls.connection = cls.create_connection(cls.env, cls.sim)
 
@@ -62,6 +66,10 @@ class SuperOfficeMixin:
         if isinstance(timeout, tuple):
             kw["timeout"] = max(t for t in timeout if t is not None)
         return super()._request_handler(s, r, **kw)
+
+    @staticmethod
+    def _forget_shared_state(dbname):
+        OwnConnection(dbname).fetchone("DELETE FROM superoffice_shared_state", ())
 
     def setUp(self):
         super().setUp()
