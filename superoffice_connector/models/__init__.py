@@ -14,6 +14,7 @@ from . import superoffice_sync_run
 from . import superoffice_sync_event
 from . import superoffice_sync_cursor
 from . import superoffice_sync_service
+from . import superoffice_sync_holds
 from . import superoffice_sync_engine
 from . import superoffice_sync_pull
 from . import superoffice_sync_pull_page

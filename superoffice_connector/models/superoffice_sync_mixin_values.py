@@ -61,8 +61,9 @@ class SuperofficeSyncMixin(models.AbstractModel):
     def _superoffice_apply(self, values, fields=None, connection=None):
         """Write canonical ``values`` (``{key: value}``) to one record; returns the ORM values.
 
-        Keys whose mapping does not write Odoo are ignored; a list value, user or reference that
-        has no Odoo counterpart leaves the field unchanged."""
+        Keys whose mapping does not write Odoo are ignored, and so are fields the current user
+        may not write (a field restricted to a group); a list value, user or reference that has
+        no Odoo counterpart leaves the field unchanged."""
         self.ensure_one()
         connection = connection or self._superoffice_default_connection()
         fields = fields or connection._mapping(self._superoffice_entity_type())
@@ -84,7 +85,9 @@ class SuperofficeSyncMixin(models.AbstractModel):
             if fmap.key not in values or not fmap.writes_odoo:
                 continue
             field = self._fields.get(fmap.odoo_field)
-            if field is None:
+            if field is None or not self._has_field_access(field, "write"):
+                # e.g. a project's stage for a user without Project Stages: the record keeps
+                # what Odoo gives it, and the difference is held like any value Odoo lacks
                 continue
             if fmap.transform == "members":
                 members = values[fmap.key]
@@ -211,6 +214,23 @@ class SuperofficeSyncMixin(models.AbstractModel):
             current = self.sudo()[field.name]
             return (record not in current), [Command.link(record.id)]
         return True, record.id
+
+    def _superoffice_may_take(self, fmap, value, connection):
+        """Whether the canonical ``value`` of ``fmap`` can be written to this record: the user
+        may write the field and a relational value has a match (a tag-like list value is
+        created when missing, so it always has one). Nothing is written or created."""
+        self.ensure_one()
+        field = self._fields.get(fmap.odoo_field) if fmap.odoo_field else None
+        if field is None or not fmap.writes_odoo:
+            return False
+        if not self._has_field_access(field, "write"):
+            return False
+        if field.type not in ("many2one", "many2many") or fmap.transform == "members":
+            return True
+        if field.comodel_name in _CREATABLE_LIST_MODELS or value is None:
+            return True
+        found, _value = self._superoffice_convert(fmap, field, value, connection)
+        return found or field.type == "many2many"
 
     def _superoffice_find_by_name(self, comodel, name):
         domain = [(comodel._rec_name or "name", "=ilike", name)]

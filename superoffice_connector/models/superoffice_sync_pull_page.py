@@ -131,12 +131,16 @@ class SuperofficeSyncPull(models.AbstractModel):
             return "unchanged"
         result = step.result
         new_base = result.new_base
-        if result.to_odoo:
+        to_odoo = result.to_odoo
+        if to_odoo:
             record = link._odoo_record()
-            record._superoffice_apply(result.to_odoo, fields_, connection)
-            new_base = self._settled_base(connection, record, fields_, new_base, result.to_odoo)
+            record._superoffice_apply(to_odoo, fields_, connection)
+            new_base = self._settled_base(connection, record, fields_, new_base, to_odoo)
+            self._post_new_holds(record, fields_, link.base_snapshot, new_base)
+            not_taken = self._new_holds(link.base_snapshot, new_base, sides=("so",))
+            to_odoo = {k: v for k, v in to_odoo.items() if k not in not_taken}
         if how == "conflict":
             result.new_base = new_base
             return self._mark_conflict(link, entity, result)
         link.write(self._synced_values(link, entity, new_base))
-        return "updated" if result.to_odoo else "unchanged"
+        return "updated" if to_odoo else "unchanged"

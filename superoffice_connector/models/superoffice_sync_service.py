@@ -290,13 +290,11 @@ class SuperofficeSyncService(models.AbstractModel):
                 link.entity_type, result.to_so, fields_, current=entity.raw, lookups=lookups,
                 unresolved=unresolved,
             )
-            if unresolved:
-                raise so_exc.ValidationError(
-                    self.env._(
-                        "No SuperOffice value for: %(fields)s",
-                        fields=", ".join(m for _k, m in unresolved),
-                    )
-                )
+            for key, _message in unresolved:
+                # SuperOffice cannot represent Odoo's value: it keeps its own, the difference
+                # is held (and told once) instead of being sent again or failing every run.
+                result.to_so.pop(key, None)
+                merge.hold(result.new_base, key, "odoo", odoo_values.get(key), so_values.get(key))
             if not patch:
                 break
             flight = merge.in_flight(base, result, stamp, connection._own_associate_id())
@@ -318,15 +316,19 @@ class SuperofficeSyncService(models.AbstractModel):
         if result.to_odoo:
             record._superoffice_apply(result.to_odoo, fields_, connection)
             new_base = self._settled_base(connection, record, fields_, new_base, result.to_odoo)
+        self._post_new_holds(record, fields_, base, new_base)
+        # a SuperOffice value Odoo could not take (now held) was not an update of Odoo
+        not_taken = self._new_holds(base, new_base, sides=("so",))
+        to_odoo = {k: v for k, v in result.to_odoo.items() if k not in not_taken}
         if result.has_conflicts:
             result.new_base = new_base
             return self._mark_conflict(link, entity, result, pending_ids=pending_ids)
         link.write(self._synced_values(link, entity, new_base, pending_ids))
-        if result.to_so and result.to_odoo:
+        if result.to_so and to_odoo:
             return "updated"
         if result.to_so:
             return "pushed"
-        return "updated" if result.to_odoo else "unchanged"
+        return "updated" if to_odoo else "unchanged"
 
     @api.model
     def _lookups(self, connection):
@@ -345,12 +347,18 @@ class SuperofficeSyncService(models.AbstractModel):
 
     @api.model
     def _settled(self, fields_, base, written, actual):
-        """:meth:`_settled_base` with the values Odoo holds after the write (``actual``)."""
+        """:meth:`_settled_base` with the values Odoo holds after the write (``actual``): the
+        SuperOffice value Odoo could not take is held (``sync.merge.hold``)."""
         by_key = {f.key: f for f in fields_}
         base = dict(base)
+        if merge.HELD in base:
+            base[merge.HELD] = dict(base[merge.HELD])
         for key, value in written.items():
             if key in actual and not canonical.equal(by_key[key], actual[key], value):
-                base[key] = actual[key]
+                if isinstance(value, str) and value.startswith("associate:"):
+                    base[key] = actual[key]  # an owner: merge.mask_unresolved's part
+                else:
+                    merge.hold(base, key, "so", value, actual[key])
         return base
 
     @api.model

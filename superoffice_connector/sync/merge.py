@@ -20,6 +20,11 @@ is written over it in the same run (status ``source_wins``), and the choice is r
 ``direction="none"`` fields are ``ignored``. A missing base (``None``, or a key missing from it)
 is connect time: equal values are ``both_same``, different values follow the policy.
 
+A value one side holds that the other side cannot represent (a stage SuperOffice's status list
+lacks, a status Odoo has no stage for) is *held* in the base (:func:`hold`): while that side
+still holds it, it counts as the base value, so the known difference is neither a change nor a
+conflict again; any edit of the field on either side ends the hold.
+
 Every automatic choice (policy or direction) is in :attr:`MergeResult.decisions`.
 ``new_base`` is the snapshot to store once both writes succeeded; a value we wrote comes back
 equal to it, so it is not seen as a change again (no ping-pong). If the process dies between the
@@ -45,6 +50,8 @@ from .canonical import KEYS, NORMALIZERS, equal, kind_of
 from .mapping import FieldMap
 
 POLICIES = ("manual", "odoo_wins", "superoffice_wins")
+# The base's entry of held values: {key: [side ("odoo" or "so"), the value that side holds]}.
+HELD = "_held"
 
 
 @dataclass(frozen=True)
@@ -129,6 +136,10 @@ def three_way(
         raise ValueError(f"Unknown conflict policy '{policy}'.")
     result = MergeResult()
     status, new_base = result.status, result.new_base
+    held = {}
+    if base and base.get(HELD):
+        odoo, so = dict(odoo), dict(so)
+        held = mask_held(fields, odoo, so, base)
     for c in _compile(tuple(fields)):
         key = c.key
         has_base = base is not None and key in base
@@ -156,6 +167,9 @@ def three_way(
             _one_side_changed(result, c, o, s, to_so=True)
         else:
             _one_side_changed(result, c, s, o, to_so=False)
+    kept = {k: v for k, v in held.items() if status.get(k) == "unchanged"}
+    if kept:
+        new_base[HELD] = kept
     return result
 
 
@@ -248,6 +262,46 @@ def mask_unresolved(
         value = so.get(fmap.key)
         if isinstance(value, str) and value.startswith("associate:"):
             so[fmap.key] = (base or {}).get(fmap.key, odoo.get(fmap.key))
+
+
+def hold(base: dict[str, Any], key: str, side: str, value: Any, other: Any) -> None:
+    """Record in ``base`` (changed in place) that ``side`` (``"odoo"`` or ``"so"``) holds
+    ``value`` for ``key``, which the other side cannot represent: it keeps ``other``.
+
+        >>> from .mapping import FieldMap
+        >>> fields = (FieldMap("status", "Status", "stage_id", "ProjectStatus",
+        ...                    transform="list_item"),)
+        >>> base = {}
+        >>> hold(base, "status", "odoo", "To Do", "Planned")
+        >>> three_way(base, {"status": "To Do"}, {"status": "Planned"}, fields).status
+        {'status': 'unchanged'}
+        >>> three_way(base, {"status": "To Do"}, {"status": "Completed"}, fields).to_odoo
+        {'status': 'Completed'}
+    """
+    base[key] = other
+    base.setdefault(HELD, {})[key] = [side, value]
+
+
+def mask_held(
+    fields: Iterable[FieldMap],
+    odoo: dict[str, Any],
+    so: dict[str, Any],
+    base: Mapping[str, Any] | None,
+) -> dict[str, list]:
+    """Replace (in place) a held value a side still holds by the base value; returns the
+    holds still in force (see :func:`hold`)."""
+    held = (base or {}).get(HELD) or {}
+    live = {}
+    for fmap in fields:
+        entry = held.get(fmap.key)
+        if not entry or fmap.key not in base:
+            continue
+        side, value = entry
+        values = odoo if side == "odoo" else so
+        if equal(fmap, values.get(fmap.key), value):
+            values[fmap.key] = base[fmap.key]
+            live[fmap.key] = [side, value]
+    return live
 
 
 def recover_base(

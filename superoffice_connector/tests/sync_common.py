@@ -29,8 +29,8 @@ class SyncCase(SuperOfficeCase):
         self.settle(link)
         return partner, link
 
-    def paired_project(self, name="Website relaunch"):
-        project_json = self.so_create_project(name)
+    def paired_project(self, name="Website relaunch", **so_values):
+        project_json = self.so_create_project(name, **so_values)
         project = self.create_project(name)
         link = self.env["superoffice.link"].create({
             "connection_id": self.connection.id, "entity_type": "project",

@@ -1,6 +1,7 @@
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
+from ..sync import merge
 from .common import SuperOfficeCase
 
 
@@ -162,14 +163,16 @@ class TestCreateWizard(SuperOfficeCase):
 
     def test_value_not_sent_is_kept_in_odoo(self):
         """A stage SuperOffice has no status of that name is not sent, and SuperOffice's empty
-        status does not overwrite it in Odoo; the note names it."""
+        status does not overwrite it in Odoo; the note names it, and the difference is held in
+        the base, so the next sync neither sends it nor asks again."""
         project = self.create_project("Staged project")
         stage = project.stage_id
         self.assertTrue(stage)
         create_form(self.env, project).save().action_create()
         self.assertEqual(project.stage_id, stage)
         link = project.superoffice_link_ids
-        self.assertNotIn("status", link.base_snapshot)
+        self.assertEqual(link.base_snapshot[merge.HELD]["status"], ["odoo", stage.name])
         notes = [b for b in project.message_ids.mapped("body") if "Not sent" in b]
         self.assertEqual(len(notes), 1)
         self.assertIn(stage.name, notes[0])
+        self.assert_in_step(project)

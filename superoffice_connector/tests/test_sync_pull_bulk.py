@@ -92,7 +92,9 @@ class TestSyncPullBulk(SyncCase):
 
     def test_one_record_odoo_refuses_leaves_the_rest_of_its_page_applied(self):
         good, good_link = self.paired_project("Good project")
-        bad, bad_link = self.paired_project("Back to the past")
+        # with an end date, Odoo keeps the start date SuperOffice gives it (both or neither)
+        bad, bad_link = self.paired_project("Back to the past", EndDate="2027-06-30T00:00:00")
+        self.assertTrue(bad.date_start)
         self.sim.store.patch("project", good_link.so_id, {"Name": "Good project 2"})
         # Odoo refuses a project that ends before it starts (CreatedDate is today).
         self.sim.store.patch("project", bad_link.so_id, {"EndDate": "2001-01-01T00:00:00"})
@@ -104,7 +106,7 @@ class TestSyncPullBulk(SyncCase):
         self.assertEqual((run.count_updated, run.count_failed), (1, 1), run.error_log)
         self.assertEqual(good.name, "Good project 2")
         self.assertEqual(good_link.state, "linked")
-        self.assertFalse(bad.date)
+        self.assertEqual(str(bad.date), "2027-06-30")
         self.assertEqual(bad_link.retry_count, 1)
         self.assertTrue(bad_link.last_error)
         self.assertIn(f"project {bad_link.so_id}", run.error_log)

@@ -68,6 +68,10 @@ class SuperofficeConnectWizardLine(models.TransientModel):
         [("odoo", "Odoo"), ("superoffice", "SuperOffice")], string="Keep",
         help="The value to keep on both sides; the other one is overwritten.",
     )
+    note = fields.Char(
+        help="Why a side's value cannot be applied to the other side (it is then kept on its "
+        "own side only, and the difference is not synchronized until one side changes).",
+    )
     choice_fixed = fields.Boolean(
         compute="_compute_choice_fixed",
         help="Equal values and one-way fields have nothing to choose.",

@@ -197,15 +197,23 @@ class SuperofficeConnectWizard(models.TransientModel):
         conflicted = set(self.link_id.conflict_fields or ()) if self.link_id else set()
         fmaps = {f.key: f for f in self._fmaps()}
         commands = [Command.clear()]
+        record = self._record()
+        held = ((self.link_id.base_snapshot or {}).get(merge.HELD) or {}) if self.link_id else {}
         for sequence, row in enumerate(rows):
             choice = row.default_choice
+            if row.key in held and not row.equal and row.direction == "both":
+                # a known difference: keeping the side that holds it keeps it as it is
+                choice = "odoo" if held[row.key][0] == "odoo" else "superoffice"
+            shown = (self._display(fmaps[row.key], row.odoo_value) or False,
+                     self._display(fmaps[row.key], row.so_value, entity) or False)
             commands.append(Command.create({
                 "sequence": 0 if row.key in conflicted else sequence + 1,
                 "key": row.key,
                 "label": row.label,
                 "direction": row.direction,
-                "odoo_display": self._display(fmaps[row.key], row.odoo_value) or False,
-                "so_display": self._display(fmaps[row.key], row.so_value, entity) or False,
+                "odoo_display": shown[0],
+                "so_display": shown[1],
+                "note": self._unappliable_note(record, entity, fmaps[row.key], row, shown),
                 "is_equal": row.equal,
                 "choice": choice,
             }))
@@ -233,12 +241,16 @@ class SuperofficeConnectWizard(models.TransientModel):
         except ValueError as exc:
             raise UserError(self.env._("%(detail)s", detail=str(exc))) from exc
         patch, skipped = self._so_patch(applied.to_so, entity.raw) if applied.to_so else ({}, [])
-        for key, _message in skipped:
-            applied.base.pop(key, None)
+        self._hold_skipped(applied, skipped, entity)
+        old_base = (self.link_id.base_snapshot or None) if self.link_id else None
+        service = self.env["superoffice.sync.service"]
         if applied.to_odoo:
             record._superoffice_apply(applied.to_odoo)
             applied.base = self._settled_base(record, applied.base, applied.to_odoo)
-        old_base = (self.link_id.base_snapshot or None) if self.link_id else None
+            service._post_new_holds(record, self._fmaps(), old_base, applied.base, sides=("so",))
+        # a difference already held (and told) when the conflict was resolved is not told again
+        told = service._new_holds(old_base, applied.base, sides=("odoo",))
+        skipped = [(key, sentence) for key, sentence in skipped if key in told]
         link = self._save_link(record, entity, applied.base)
         self.env.flush_all()
         settled = {}
@@ -289,7 +301,9 @@ class SuperofficeConnectWizard(models.TransientModel):
 
     def _save_link(self, record, entity, base):
         if self.link_id:
+            # every mapped field was chosen again: the holds are those of the new base only
             snapshot = dict(self.link_id.base_snapshot or {})
+            snapshot.pop(merge.HELD, None)
             snapshot.update(base)
             self.link_id.write({
                 "base_snapshot": snapshot, "conflict_fields": False,
@@ -385,8 +399,7 @@ class SuperofficeConnectWizard(models.TransientModel):
             applied = compare.apply_choices(rows, choices)
             if applied.to_so:
                 patch, skipped = self._so_patch(applied.to_so, entity.raw, "person")
-                for key, _message in skipped:
-                    applied.base.pop(key, None)
+                self._hold_skipped(applied, skipped, entity, "person")
                 self._post_skipped(partner, skipped)
                 patches.append((entity.id, patch))
             if applied.to_odoo:

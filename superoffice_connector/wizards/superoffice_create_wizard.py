@@ -27,7 +27,7 @@ from odoo.exceptions import LockError, UserError
 from odoo.tools import SQL
 
 from ..api.query import F
-from ..sync import canonical
+from ..sync import canonical, merge
 from .superoffice_wizard_mixin import ACTOR_TYPES
 
 # archive columns of the create marker: name and registration time
@@ -197,8 +197,9 @@ class SuperofficeCreateWizard(models.TransientModel):
 
         A value Odoo cannot hold (a SuperOffice user with no Odoo user) keeps the record's value
         in the base, as the sync does, so the next run neither clears it nor sends it back. A
-        value that could not be sent (``skipped`` keys) is not overwritten in Odoo and has no
-        base, as after Connect: the next sync asks a person which one is right."""
+        value that could not be sent (``skipped`` keys) is not overwritten in Odoo: the
+        difference is held in the base (``sync.merge.hold``) and told once in the chatter, so
+        the next sync neither sends it nor asks again until one side changes it."""
         fmaps = [f for f in self._fmaps() if f.direction != "none"]
         so_values = self._so_values(entity)
         before = record._superoffice_values(fmaps)
@@ -207,7 +208,9 @@ class SuperofficeCreateWizard(models.TransientModel):
             if f.writes_odoo and f.key in so_values and f.key not in skipped
             and not canonical.equal(f, before.get(f.key), so_values.get(f.key))
         }
-        base = {f.key: so_values.get(f.key) for f in fmaps if f.key not in skipped}
+        base = {f.key: so_values.get(f.key) for f in fmaps}
+        for key in skipped:
+            merge.hold(base, key, "odoo", before.get(key), so_values.get(key))
         if not to_odoo:
             return base
         record._superoffice_apply(to_odoo, fmaps, self.connection_id)
@@ -222,7 +225,10 @@ class SuperofficeCreateWizard(models.TransientModel):
                 "Updated in Odoo to match what SuperOffice stored: %(fields)s.",
                 fields="; ".join(taken),
             ))
-        return self.env["superoffice.sync.service"]._settled(fmaps, base, to_odoo, after)
+        service = self.env["superoffice.sync.service"]
+        settled = service._settled(fmaps, base, to_odoo, after)
+        service._post_new_holds(record, fmaps, base, settled, sides=("so",))
+        return settled
 
     def _lock(self, record):
         """Row lock on the Odoo record for the time of the create (double-click guard).

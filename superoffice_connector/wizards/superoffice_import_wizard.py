@@ -14,7 +14,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..api.query import F, Query
-from ..sync import canonical
+from ..sync import canonical, merge
 from . import superoffice_search as so_search
 
 
@@ -235,9 +235,15 @@ class SuperofficeImportWizard(models.TransientModel):
             key: base[key] for key in edited
             if fmaps[key].writes_so and not canonical.equal(fmaps[key], base[key], so_values[key])
         }
+        held = base.get(merge.HELD) or {}
+        for key in to_so:
+            held.pop(key, None)  # not a SuperOffice value Odoo lacks: the user's edit
         patch, skipped = self._so_patch(to_so, entity.raw) if to_so else ({}, [])
         for key, _sentence in skipped:
-            base[key] = so_values[key]
+            merge.hold(base, key, "odoo", base[key], so_values[key])
+        self.env["superoffice.sync.service"]._post_new_holds(
+            record, self._fmaps(), {}, base, sides=("so",)
+        )
         link = self._create_link(record, self.entity_type, self.so_id, base, self.actor_type)
         if self.entity_type == "company" and self.with_persons:
             self._create_persons(record)

@@ -12,7 +12,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..api import exceptions as so_exc
-from ..sync import canonical, transforms
+from ..sync import canonical, merge, transforms
 from . import superoffice_search as so_search
 
 ENTITY_TYPES = [("company", "Company"), ("person", "Person"), ("project", "Project")]
@@ -211,6 +211,46 @@ class SuperofficeWizardMixin(models.AbstractModel):
                 "Not sent to SuperOffice: %(sentences)s",
                 sentences=" ".join(sentence for _key, sentence in skipped),
             ))
+
+    def _hold_skipped(self, applied, skipped, entity, entity_type=None):
+        """A value chosen from Odoo that SuperOffice cannot represent was not sent: SuperOffice
+        keeps its value and the difference is held in the base (``sync.merge.hold``), so the
+        next sync neither asks again nor sends it (the chatter note says why)."""
+        if not skipped:
+            return
+        so_values = self._so_values(entity, entity_type)
+        for key, _message in skipped:
+            # the base holds the value chosen from Odoo
+            odoo_value = applied.to_so.pop(key, applied.base.get(key))
+            merge.hold(applied.base, key, "odoo", odoo_value, so_values.get(key))
+
+    def _unappliable_note(self, record, entity, fmap, row, shown):
+        """Why a differing value cannot be applied to the other side, or ``False``: Odoo's
+        value SuperOffice cannot represent (not in its list, no user with that e-mail address),
+        SuperOffice's value Odoo has no match for or the user may not set. ``shown``: the
+        (Odoo, SuperOffice) values as the line shows them."""
+        if row.equal or row.direction == "none" or record is None:
+            return False
+        reasons = []
+        if row.writes_so and row.odoo_value is not None:
+            unresolved = []
+            transforms.to_superoffice_patch(
+                self.entity_type, {row.key: row.odoo_value}, [fmap], current=entity.raw,
+                lookups=self._lookups(), unresolved=unresolved,
+            )
+            if unresolved:
+                reasons.append(self.env._(
+                    "SuperOffice has no %(value)s: choosing Odoo keeps it in Odoo only.",
+                    value=shown[0],
+                ))
+        if row.writes_odoo and row.so_value is not None and not record._superoffice_may_take(
+            fmap, row.so_value, self.connection_id
+        ):
+            reasons.append(self.env._(
+                "Odoo has no %(value)s, or you may not set it: choosing SuperOffice keeps it "
+                "in SuperOffice only.", value=shown[1],
+            ))
+        return " ".join(reasons) or False
 
     # ------------------------------------------------------------------ values shown and typed
 
