@@ -80,13 +80,15 @@ class OdooServer:
         self.command = None  # (args without the port and cron options, environment)
 
     def start(self, install=False, cron_threads=1, timeout=START_TIMEOUT):
-        """Start the server (installing the addon first with ``install``) and log in."""
+        """Start the server and log in. ``install``: True installs the addon first, a tuple of
+        module names installs those."""
         import odoorpc
 
         args, env = self.command
         self.port = odoo_env.free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        cmd = [*args, *(["-i", ADDON] if install else []),
+        modules = (ADDON,) if install is True else tuple(install or ())
+        cmd = [*args, *(["-i", ",".join(modules)] if modules else []),
                "--http-port", str(self.port), "--gevent-port", str(odoo_env.free_port()),
                "--max-cron-threads", str(cron_threads)]
         self.process = subprocess.Popen(
@@ -163,9 +165,12 @@ def sim():
     server.stop()
 
 
-@pytest.fixture(scope="module")
-def odoo(request):
-    """A running Odoo 19 server with the addon installed in a fresh database."""
+def start_odoo(request, prefix, modules=(ADDON,), workers=0, cron_threads=1, python_path=None,
+               timeout=START_TIMEOUT):
+    """A running Odoo 19 server on a fresh database (a copy of ``ODOO_SUITE_TEMPLATE`` when set)
+    with ``modules`` installed, stopped and dropped when ``request``'s scope ends; the test is
+    skipped when no Odoo 19 is found. ``python_path(python)`` may name a folder to put on the
+    server's PYTHONPATH."""
     found = odoo_env.find_odoo()
     if not found:
         pytest.skip("no Odoo 19 found or provisioned (set ODOO_PYTHON, and ODOO_PATH for a tree)")
@@ -174,14 +179,18 @@ def odoo(request):
     stack = contextlib.ExitStack()
     request.addfinalizer(stack.close)
     pg = stack.enter_context(odoo_env.postgres())
-    dbname = f"so_e2e_{uuid.uuid4().hex[:10]}"
-    data_dir = tempfile.mkdtemp(prefix="so-e2e-data-")
+    dbname = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    data_dir = tempfile.mkdtemp(prefix=f"{prefix}-data-")
     stack.callback(shutil.rmtree, data_dir, ignore_errors=True)
     # Registered before the server starts: the database goes after the server has stopped.
     stack.callback(odoo_env.drop_database, python, pg, dbname)
     template = os.environ.get("ODOO_SUITE_TEMPLATE", "")
     if template:
         odoo_env.create_database(python, pg, dbname, template)
+    env = odoo_env.odoo_env_vars(odoo_path)
+    extra = python_path(python) if python_path else None
+    if extra:
+        env["PYTHONPATH"] = os.pathsep.join([env["PYTHONPATH"], str(extra)])
     log_path = Path(data_dir) / "odoo.log"
     server = OdooServer(None, dbname, None, log_path)
     server.command = (odoo_env.odoo_command(python, odoo_path) + [
@@ -189,13 +198,19 @@ def odoo(request):
         "--data-dir", data_dir,
         "-d", dbname, "--db-filter", f"^{dbname}$",
         "--http-interface", "127.0.0.1",
-        "--workers", "0",
+        "--workers", str(workers),
         "--logfile", str(log_path), "--log-level", "info",
         *odoo_env.db_args(pg),
-    ], odoo_env.odoo_env_vars(odoo_path))  # fmt: skip
+    ], env)  # fmt: skip
     stack.callback(server.stop)
-    server.start(install=True)
+    server.start(install=modules, cron_threads=cron_threads, timeout=timeout)
     return server
+
+
+@pytest.fixture(scope="module")
+def odoo(request):
+    """A running Odoo 19 server with the addon installed in a fresh database."""
+    return start_odoo(request, "so_e2e")
 
 
 @pytest.fixture(scope="module")

@@ -10,17 +10,14 @@ does not survive is reported as a conflict.
 Skipped when no Odoo 19 is found (like ``test_end_to_end.py``, whose server helper it uses).
 """
 
-import contextlib
 import os
-import shutil
-import tempfile
 import uuid
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from test_end_to_end import ADDON, OdooServer, odoo_env
+from test_end_to_end import ADDON
+from test_end_to_end import start_odoo as e2e_start_odoo
 
 from superoffice_sim.erp_client import Actor, ErpClient
 from superoffice_sim.erp_engine import ErpSyncEngine
@@ -30,34 +27,8 @@ ORM = {"NAME": "name", "STREETCITY": "city", "PHONE": "phone", "EMAIL": "email"}
 
 
 def start_odoo(request, prefix, modules=(ADDON,), timeout=300):
-    """A server on a new database (a copy of ``ODOO_SUITE_TEMPLATE`` when set) with ``modules``
-    installed; skipped when no Odoo 19 is found."""
-    found = odoo_env.find_odoo()
-    if not found:
-        pytest.skip("no Odoo 19 found (set ODOO_PYTHON, and ODOO_PATH for a source tree)")
-    pytest.importorskip("odoorpc", reason="odoorpc is not installed (dev extras)")
-    python, odoo_path, _version = found
-    stack = contextlib.ExitStack()
-    request.addfinalizer(stack.close)
-    pg = stack.enter_context(odoo_env.postgres())
-    dbname = f"{prefix}_{uuid.uuid4().hex[:8]}"
-    data_dir = tempfile.mkdtemp(prefix=f"{prefix}-")
-    stack.callback(shutil.rmtree, data_dir, ignore_errors=True)
-    stack.callback(odoo_env.drop_database, python, pg, dbname)
-    template = os.environ.get("ODOO_SUITE_TEMPLATE", "")
-    if template:
-        odoo_env.create_database(python, pg, dbname, template)
-    log_path = Path(data_dir) / "odoo.log"
-    server = OdooServer(None, dbname, None, log_path)
-    server.command = (odoo_env.odoo_command(python, odoo_path) + [
-        "--addons-path", odoo_env.addons_path(python, odoo_path), "--data-dir", data_dir,
-        "-d", dbname, "--db-filter", f"^{dbname}$", "--http-interface", "127.0.0.1",
-        "--workers", "0", "--logfile", str(log_path), "--log-level", "info",
-        "-i", ",".join(modules), *odoo_env.db_args(pg),
-    ], odoo_env.odoo_env_vars(odoo_path))  # fmt: skip
-    stack.callback(server.stop)
-    server.start(cron_threads=0, timeout=timeout)  # it waits until the addon is installed
-    return server
+    """A server on a new database with ``modules`` installed and no cron thread."""
+    return e2e_start_odoo(request, prefix, modules=modules, cron_threads=0, timeout=timeout)
 
 
 @pytest.fixture(scope="module")

@@ -19,20 +19,16 @@ interpreter lacks it, ``setuptools<81`` is installed once into a cache folder th
 server's ``PYTHONPATH`` names.
 """
 
-import contextlib
 import json
 import os
 import random
-import shutil
 import subprocess
-import tempfile
 import threading
 import time
-import uuid
 from pathlib import Path
 
 import pytest
-from test_end_to_end import ADDON, TENANT, OdooServer, eventually, odoo_env
+from test_end_to_end import ADDON, TENANT, eventually, start_odoo
 
 from superoffice_sim import SimServer
 
@@ -74,39 +70,8 @@ def sim():
 @pytest.fixture(scope="module")
 def odoo(request):
     """Odoo 19 in prefork mode with the addon installed in a fresh database."""
-    found = odoo_env.find_odoo()
-    if not found:
-        pytest.skip("no Odoo 19 found (set ODOO_PYTHON, and ODOO_PATH for a source tree)")
-    pytest.importorskip("odoorpc", reason="odoorpc is not installed (dev extras)")
-    python, odoo_path, _version = found
-    stack = contextlib.ExitStack()
-    request.addfinalizer(stack.close)
-    pg = stack.enter_context(odoo_env.postgres())
-    dbname = f"so_prefork_{uuid.uuid4().hex[:10]}"
-    data_dir = tempfile.mkdtemp(prefix="so-prefork-data-")
-    stack.callback(shutil.rmtree, data_dir, ignore_errors=True)
-    stack.callback(odoo_env.drop_database, python, pg, dbname)
-    template = os.environ.get("ODOO_SUITE_TEMPLATE", "")
-    if template:
-        odoo_env.create_database(python, pg, dbname, template)
-    env = odoo_env.odoo_env_vars(odoo_path)
-    extra = pkg_resources_path(python)
-    if extra:
-        env["PYTHONPATH"] = os.pathsep.join([env["PYTHONPATH"], str(extra)])
-    log_path = Path(data_dir) / "odoo.log"
-    server = OdooServer(None, dbname, None, log_path)
-    server.command = (odoo_env.odoo_command(python, odoo_path) + [
-        "--addons-path", odoo_env.addons_path(python, odoo_path),
-        "--data-dir", data_dir,
-        "-d", dbname, "--db-filter", f"^{dbname}$",
-        "--http-interface", "127.0.0.1",
-        "--workers", "2",
-        "--logfile", str(log_path), "--log-level", "info",
-        *odoo_env.db_args(pg),
-    ], env)  # fmt: skip
-    stack.callback(server.stop)
-    server.start(install=True, cron_threads=1)
-    return server
+    return start_odoo(request, "so_prefork", workers=2, cron_threads=1,
+                      python_path=pkg_resources_path)
 
 
 class Activity:
