@@ -21,7 +21,7 @@ stable); rows are ordered by the table's primary key unless ``$orderby`` says ot
 from .archive import Column
 from .errors import NotFound
 from .odata import _Parser, bad, compile_filter, tokenize
-from .query import _int, _mode
+from .query import _int, _mode, _resolve_columns
 
 PERSON_PHONES = (("office_phones", 16385), ("private_phones", 16388), ("mobile_phones", 16389))
 
@@ -97,12 +97,7 @@ def run(params, store):
     """Rows of one page of the Dynamic provider (see the module docstring)."""
     table, names = _table_of(params)
     columns = _columns(table)
-    selected = []
-    for name in names:
-        column = columns.get(name.lower())
-        if column is None:
-            raise bad(f"$select: unknown column '{name}'")
-        selected.append(column)
+    selected = _resolve_columns(columns, names)
     primary, scope, rows_of, _fields = TABLES[table]
     raw_filter = (params.get("$filter") or "").strip()
     node = _Parser(tokenize(raw_filter), columns).parse() if raw_filter else None

@@ -20,10 +20,14 @@ def _int(params, name):
 
 
 def _select(kind, params):
-    columns = archive.COLUMNS[kind]
     raw = params.get("$select")
     names = [n.strip() for n in raw.split(",") if n.strip()] if raw else \
         archive.DEFAULT_SELECT[kind]
+    return _resolve_columns(archive.COLUMNS[kind], names)
+
+
+def _resolve_columns(columns, names):
+    """The columns (``{lower-case name: Column}``) named by ``names``; 400 for an unknown one."""
     selected = []
     for name in names:
         column = columns.get(name.lower())
