@@ -40,10 +40,12 @@ class SuperofficeErpConnectorController(http.Controller):
                     build_wsdl(address), headers=[("Content-Type", "text/xml; charset=utf-8")])
             return request.make_response("POST SOAP 1.1 requests here; GET ?wsdl for the WSDL.",
                                          headers=[("Content-Type", "text/plain")])
-        if (httprequest.content_length or 0) > MAX_BODY:
+        # A body without a declared length (chunked) could only be measured by reading it all.
+        if httprequest.content_length is None or httprequest.content_length > MAX_BODY:
             _logger.warning("SuperOffice ERP Sync call refused: body of %s bytes",
                             httprequest.content_length)
-            return _soap(erp.build_fault(f"The body is larger than {MAX_BODY} bytes"), 413)
+            return _soap(erp.build_fault(
+                f"The body must declare its length and be at most {MAX_BODY} bytes"), 413)
         raw = httprequest.get_data(cache=False)
         try:
             soap_request = erp.parse_request(raw)

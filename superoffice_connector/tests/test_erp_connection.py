@@ -125,6 +125,10 @@ class TestErpSetUp(ErpCase):
         self.assertNotIn(b"root:", response.content)
         huge = client.envelope("GetList", {"ConnectionGuid": self.guid, "ListName": "x" * (6 << 20)})
         self.assertEqual(client.post(huge).status_code, 413)
+        # A body without a declared length (chunked transfer) is refused before it is read.
+        chunked = client.post(iter([client.envelope("GetList", {"ConnectionGuid": self.guid,
+                                                                  "ListName": "country"})]))
+        self.assertEqual(chunked.status_code, 413)
         self.assertEqual(client.post(b"<not xml").status_code, 500)
         self.assertEqual(client.post(b"<Envelope><Body><WSReboot/></Body></Envelope>").status_code, 500)
 
