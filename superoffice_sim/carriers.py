@@ -10,6 +10,13 @@ from . import refdata, schema
 from .errors import ValidationError
 
 _NON_DIGITS = re.compile(r"[^0-9]")
+
+
+def no_rights():
+    """`TableRight`/`FieldProperties` of a nested carrier that shows no rights of its own."""
+    return {"TableRight": None, "FieldProperties": {}}
+
+
 ADDRESS_PARTS = ("Address1", "Address2", "Address3", "City", "County", "State", "Zipcode")
 
 
@@ -65,7 +72,8 @@ def _format_lines(parts):
 
 
 def _structured(atype, parts):
-    out = {"TableRight": None, "FieldProperties": {}, "AtypeIdx": atype}
+    """A `StructuredAddress`: no carrier in 12.4, so no `TableRight`/`FieldProperties`."""
+    out = {"AtypeIdx": atype}
     out.update({k: parts.get(k, "") for k in ADDRESS_PARTS})
     out["Formatted"] = _format_lines(parts)
     return out
@@ -77,12 +85,12 @@ def address(postal, street, country_id, postal_type="ContactPostalAddress",
     main = postal if any(postal.values()) else street
     localized = []
     for atype, parts in ((postal_type, postal), (street_type, street)):
-        row = [{"Name": k, "Value": parts.get(k, ""), "Tooltip": "",
+        row = [{**no_rights(), "Name": k, "Value": parts.get(k, ""), "Tooltip": "",
                 "Label": "Address" if k.startswith("Address") else k, "ValueLength": 0,
                 "AddressType": atype} for k in ("Address1", "Address2", "Address3")]
         localized.append(row)
-        localized.append([{"Name": k, "Value": parts.get(k, ""), "Tooltip": "", "Label": k,
-                           "ValueLength": 0, "AddressType": atype}
+        localized.append([{**no_rights(), "Name": k, "Value": parts.get(k, ""),
+                           "Tooltip": "", "Label": k, "ValueLength": 0, "AddressType": atype}
                           for k in ("Zipcode", "City")])
     formatted = "\n".join(x for x in (_format_lines(main), refdata.country_name(country_id)) if x)
     return {"TableRight": None, "FieldProperties": {}, "Wgs84Latitude": 0.0,

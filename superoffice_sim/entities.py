@@ -32,7 +32,7 @@ def new_record(kind):
                       address=carriers.empty_address(), deleted=0, deleted_date=EMPTY_DATE)
     else:
         common.update(name="", number="", postit="", image_description="", completed=False,
-                      end_date=EMPTY_DATE, status_id=0, type_id=4,
+                      end_date=EMPTY_DATE, start_date=EMPTY_DATE, status_id=0, type_id=4,
                       associate_id=refdata.USER_ASSOCIATE_ID, urls=[], members=[])
     return common
 
@@ -126,7 +126,7 @@ def render_contact(rec, lookup, base, right="FULL"):
         "CreatedBy": refdata.associate(rec["created_by"]),
         "Associate": refdata.associate(rec["associate_id"]), "SupportAssociate": None,
         "Business": refdata.list_item(refdata.BUSINESSES, rec["business_id"]),
-        "Category": refdata.list_item(refdata.CATEGORIES, rec["category_id"]),
+        "Category": refdata.category(rec["category_id"]),
         "Country": refdata.country(rec["country_id"]), "Persons": persons,
         "NoMailing": rec["no_mailing"], "Kananame": rec["kananame"], "Xstop": rec["xstop"],
         "ActiveInterests": 0, "GroupId": 1, "ActiveStatusMonitorId": 0,
@@ -135,6 +135,7 @@ def render_contact(rec, lookup, base, right="FULL"):
         "DbiLastModified": EMPTY_DATE, "SupportPerson": None,
         "Address": carriers.address(rec["postal"], rec["street"], rec["country_id"]),
         "Source": 0, "ActiveErpLinks": 0, "BounceEmails": [], "Domains": list(rec["domains"]),
+        "UtmParameters": None,
         "UserDefinedFields": carriers.udef_values("contact", rec["udefs"]), "ExtraFields": {},
         "CustomFields": carriers.custom_values("contact", rec["udefs"]),
     })
@@ -174,7 +175,8 @@ def render_person(rec, lookup, base, right="FULL"):
         "DbiLastSyncronized": EMPTY_DATE, "SentInfo": 0, "ShowContactTickets": 0,
         "UserInfo": None, "ChatEmails": [], "InternetPhones": [], "Source": 0,
         "ActiveErpLinks": 0, "ShipmentTypes": [], "Consents": [], "BounceEmails": [],
-        "ActiveStatusMonitorId": 0, "Deleted": rec["deleted"],
+        "ActiveStatusMonitorId": 0, "CreatedByFormId": 0, "UtmParameters": None,
+        "LeadstatusId": 0, "Leadstatus": "",
         "UserDefinedFields": carriers.udef_values("person", rec["udefs"]), "ExtraFields": {},
         "CustomFields": carriers.custom_values("person", rec["udefs"]),
     })
@@ -202,6 +204,8 @@ def project_member(project, member, lookup):
         "Phone": _first(phones), "PhoneId": 1 if phones else 0,
         "ProjectMemberTypeId": member["type_id"], "EmailAddressName": "",
         "Comment": member["comment"], "FullName": full_name(person) if person else "",
+        "Registered": project["created"], "Updated": project["updated"],
+        "EventParticipantStatus": "NotAnEvent",
     }
 
 
@@ -221,7 +225,8 @@ def render_project(rec, lookup, base, right="FULL"):
         "HasImage": False, "ImageDescription": rec["image_description"],
         "ActiveStatusMonitorId": 0, "Links": [], "ActiveLinks": 0,
         "Completed": rec["completed"], "NextMilestoneDate": EMPTY_DATE, "NmdAppointmentId": 0,
-        "EndDate": rec["end_date"], "ActiveErpLinks": 0,
+        "EndDate": rec["end_date"], "ActiveErpLinks": 0, "EventId": 0,
+        "StartDate": rec.get("start_date", EMPTY_DATE),
         "UserDefinedFields": carriers.udef_values("project", rec["udefs"]), "ExtraFields": {},
         "CustomFields": carriers.custom_values("project", rec["udefs"]),
         "PublishEventDate": EMPTY_DATE, "PublishTo": "9999-12-31T23:59:59.9999999",

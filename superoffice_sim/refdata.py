@@ -51,7 +51,8 @@ def associate(associate_id):
         "TableRight": dict(FULL_RIGHT), "FieldProperties": {},
         "AssociateId": associate_id, "Name": name, "PersonId": person_id, "Rank": 0,
         "Tooltip": "", "Type": typ, "GroupIdx": group, "FullName": full, "FormalName": full,
-        "Deleted": False, "EjUserId": ej, "UserName": None,
+        "Deleted": False, "EjUserId": ej, "UserName": None, "ExtraFields": {},
+        "CustomFields": {},
     }
 
 
@@ -69,6 +70,20 @@ def list_item(table, item_id):
     """A list item carrier `{Id, Value, Tooltip}`; id 0 gives the empty item."""
     return {"TableRight": None, "FieldProperties": {}, "Id": item_id or 0,
             "Value": table.get(item_id, ""), "Tooltip": ""}
+
+
+# category id -> CategoryGroup (enum of @superoffice/webapi 12.4: Unknown, Customer,
+# PotentialCustomer, Partner, Lost, Other)
+CATEGORY_GROUPS = {1: "Customer", 2: "PotentialCustomer", 3: "Other", 4: "Partner", 5: "Other"}
+
+
+def category(category_id):
+    """The `Category` list item of 12.4: `{Id, Value, Tooltip}` plus group, lead status, rank."""
+    item = list_item(CATEGORIES, category_id)
+    item.update(CategoryGroup=CATEGORY_GROUPS.get(category_id, "Unknown"),
+                EnableLeadStatus=False, Rank=category_id if category_id in CATEGORIES else 0,
+                Deleted=False)
+    return item
 
 
 def country(country_id):

@@ -81,7 +81,7 @@ PROJECT_FIELDS = (
     F("ProjectType", None, "SuperOffice.CRM.Services.ProjectType", 4, 2819),
     F("HasImage", None, B, 0, 2817), F("ImageDescription", "image_description", S, 254, 2817),
     F("ActiveStatusMonitorId", None, S, 0, 2817), F("Links", None, INT, 4),
-    F("Completed", "completed", B, 2),
+    F("Completed", "completed", B, 2), F("StartDate", "start_date", DT, 16),
 )
 MEMBER_FIELDS = (
     F("ProjectId", None, INT, 4), F("ProjectName", None, S, 219, 2817),

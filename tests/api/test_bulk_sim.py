@@ -60,8 +60,12 @@ def test_archive_and_entity_give_the_same_canonical_values(client, sim, entity_t
         got = transforms.from_superoffice(entity_type, entry.entity, columns, LOOKUPS)
         assert got == {f.key: expected[f.key] for f in columns}, entry.id
         assert entry.entity.change_stamp == full.change_stamp
-        assert entry.entity.deleted == full.deleted
-        deleted += full.deleted
+        # PersonEntity has no Deleted in SuperOffice 12.4: for a person only the archive's
+        # personDeletedDate tells a soft-deleted one
+        gone = bool((sim.store.record(kind, entry.id) or {}).get("deleted"))
+        assert entry.entity.deleted == gone
+        assert full.deleted == (gone and kind == "contact")
+        deleted += gone
     assert from_columns >= len(entries) * len(fields) - 1
     assert deleted == (0 if kind == "project" else 1)
 

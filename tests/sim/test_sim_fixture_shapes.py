@@ -3,6 +3,7 @@
 import json
 
 import requests
+from conformance import carrier_problems
 from shared_fixtures import require_superoffice_fixtures
 from sim_helpers import Api
 
@@ -44,6 +45,13 @@ def structure_differences(real, ours, path="$"):
     return []
 
 
+def older_than_ours(real, ours, carrier, **kw):
+    """Differences, less the properties the capture lacks because it is older than SuperOffice
+    12.4 (extras the 12.4 carriers have; the conformance test rejects any other extra)."""
+    assert carrier_problems(ours, carrier, **kw) == []
+    return [p for p in structure_differences(real, ours) if not p.endswith(": extra")]
+
+
 def _words(text):
     return text.split()
 
@@ -63,12 +71,13 @@ def test_project_1_has_the_real_structure(api):
     api.put("Project/1", json={"ProjectMembers": [{"PersonId": 1}, {"PersonId": 2}],
                                "Urls": [{"Value": "https://example.com", "Description": ""}]})
     ours = api.get("Project/1").json()
-    assert structure_differences(_load("project_1_response.json"), ours) == []
+    assert older_than_ours(_load("project_1_response.json"), ours, "ProjectEntity",
+                           links=True) == []
 
 
 def test_project_default_has_the_real_structure(api):
     ours = api.get("Project/default").json()
-    assert structure_differences(_load("project_default_response.json"), ours) == []
+    assert older_than_ours(_load("project_default_response.json"), ours, "ProjectEntity") == []
 
 
 def test_project_list_has_the_real_structure(api):
