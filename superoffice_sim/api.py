@@ -93,8 +93,9 @@ def _check_fields(sim, kind, old, new):
                                   entities.ENTITY_NAMES[kind])
 
 
-def _entity_response(sim, kind, rec, status=200):
-    body = entities.render(kind, rec, sim.store, sim.api_base)
+def _entity_response(sim, req, kind, rec, status=200):
+    body = entities.select_fields(entities.render(kind, rec, sim.store, sim.api_base),
+                                  req.param("$select"))
     headers = {}
     if rec["updated"] != refdata.EMPTY_DATE:
         headers["Last-Modified"] = http_date(rec["updated"])
@@ -115,7 +116,7 @@ def _entity(sim, req, kind, rest, associate_id):
                 rec = parse.parse(kind, body, default, store)
                 _check_fields(sim, kind, default, rec)
                 rec = store.insert(kind, rec, associate_id)
-                return _entity_response(sim, kind, rec)
+                return _entity_response(sim, req, kind, rec)
         raise HttpError(405, f"{method} is not allowed on {name}")
     sub = SUB_ARCHIVES.get((kind, rest[-1].lower())) if len(rest) == 2 else None
     if sub and method == "GET":
@@ -141,7 +142,7 @@ def _entity(sim, req, kind, rest, associate_id):
             since = parse_http_date(since) if since else None
             if since and rec["updated"] <= since:
                 return Response.empty(304, {"Last-Modified": http_date(rec["updated"])})
-            return _entity_response(sim, kind, rec)
+            return _entity_response(sim, req, kind, rec)
         if method == "DELETE":
             _unmodified_check(req, rec)
             store.delete(kind, rec_id, associate_id)
@@ -164,7 +165,7 @@ def _entity(sim, req, kind, rest, associate_id):
             raise HttpError(405, f"{method} is not allowed on {name}/{{id}}")
         _check_fields(sim, kind, rec, new)
         rec = store.replace(kind, rec_id, new, associate_id)
-        return _entity_response(sim, kind, rec)
+        return _entity_response(sim, req, kind, rec)
 
 
 def _webhook(sim, req, rest, associate_id):

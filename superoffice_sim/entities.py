@@ -245,5 +245,28 @@ def render(kind, rec, lookup, base, right="FULL"):
     return RENDER[kind](rec, lookup, base, right)
 
 
+# what `$select` leaves as it is: the answer's rights and links, which are no fields
+_NOT_FIELDS = frozenset({"tableright", "fieldproperties", "_links"})
+
+
+def select_fields(body, raw):
+    """``$select`` of an entity answer: the other fields "are then nulled out".
+
+    SuperOffice's REST reference, ``GET /api/v1/Contact/{id}`` (also Person, Project, and the
+    answers of POST, PUT and PATCH), parameter ``$select``: "Optional comma separated list of
+    properties to include in the result. Other fields are then nulled out to reduce payload
+    size: "Name,department,category" Default = show all fields." Names are matched without
+    regard to case, as the example mixes ``Name`` and ``department``. Choices where the
+    reference is silent: a name with a path (``category/id``) keeps its whole top-level
+    property, a name the entity does not have is ignored, the primary key is a field like any
+    other, and ``TableRight``, ``FieldProperties`` and ``_Links`` stay (they describe the answer).
+    """
+    names = {n.strip().split("/", 1)[0].lower() for n in (raw or "").split(",") if n.strip()}
+    if not names:
+        return body
+    return {key: value if key.lower() in names or key.lower() in _NOT_FIELDS else None
+            for key, value in body.items()}
+
+
 def clone(rec):
     return copy.deepcopy(rec)

@@ -84,6 +84,8 @@ def test_carrier_lists_name_their_source():
 @pytest.mark.parametrize("kind", ["contact", "person", "project"])
 def test_get_and_default_conform(api, kind):
     assert entity_problems(kind, api.get(f"{PATH[kind]}/1").json()) == []
+    thinned = api.get(f"{PATH[kind]}/1", params={"$select": "name,updatedDate"})
+    assert entity_problems(kind, thinned.json()) == []
     answer = api.get(f"{PATH[kind]}/default")
     assert answer.status_code == 200
     assert entity_problems(kind, answer.json(), links=False) == []

@@ -222,3 +222,31 @@ def test_reset_restores_full_rights(api, sim_server):
     assert entity["FieldProperties"]["Name"]["FieldRight"]["Mask"] != "Read"
     with pytest.raises(ValueError):
         sim_server.rights.set_table("project", "Everything")
+
+
+@pytest.mark.parametrize("entity, selected, other", [
+    ("Contact", "Name,department", "OrgNr"), ("Person", "firstname,LASTNAME", "Title"),
+    ("Project", "name,projectNumber", "Description")])
+def test_select_nulls_the_other_fields_names_case_insensitive(api, entity, selected, other):
+    whole = api.get(f"{entity}/1").json()
+    answer = api.get(f"{entity}/1", params={"$select": selected})
+    assert answer.status_code == 200
+    body = answer.json()
+    assert list(body) == list(whole)  # every property is still there
+    kept = {k for k in whole if k.lower() in selected.lower().split(",")}
+    assert len(kept) == 2 and all(body[k] == whole[k] for k in kept)
+    assert whole[other] is not None and body[other] is None
+    assert body[f"{entity}Id"] is None and body["Address" if entity != "Project" else
+                                                "ProjectMembers"] is None
+    assert body["TableRight"] == whole["TableRight"] and body["_Links"] == whole["_Links"]
+
+
+def test_select_applies_to_the_answers_of_writes(api):
+    answer = api.patch("Contact/1", json={"Department": "Sales"},
+                       params={"$select": "Department,category/id"},
+                       headers={"Content-Type": "application/merge-patch+json"})
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["Department"] == "Sales" and body["Category"]["Id"] >= 0
+    assert body["Name"] is None
+    assert api.get("Contact/1").json()["Name"]  # only the answer is thinned, not the record
