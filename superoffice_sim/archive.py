@@ -47,6 +47,11 @@ def _assoc(name, key):
     return Column(name, "list", lambda r, s: r[key], refdata.associate_name)
 
 
+def is_associate(column):
+    """An associate column (restriction type 'associate': ``associateIsOneOf``...)."""
+    return column.display is refdata.associate_name
+
+
 def _list(name, key, table):
     return Column(name, "list", lambda r, s: r[key], lambda v: table.get(v, ""))
 

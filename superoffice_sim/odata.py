@@ -5,12 +5,32 @@ Filter grammar (SuperOffice flavour): `column operator value`, values are quoted
 terms combine with `and`/`or`/`not` and parentheses. Queries use a sorted index when a top-level
 `and` term allows it (name `begins`, date ranges, primary key / company id lists) and stop early
 when rows come in primary-key order.
+
+Operators follow SuperOffice's archive documentation: the restriction types of
+``docs/en/api/archive-providers/restriction-types.md`` (SuperOfficeDocs/superoffice-docs: bool
+``set``; int ``equals greater less unequals between``; string ``begins contains is notBegins
+notContains isNot``; associate ``currentAssociate associateIsOneOf associateIsNotOneOf``; listAny
+``oneOf notOneOf``; datetime ``afterTime beforeTime dateTime``; date ``before date after
+dateBetween`` and the relative date operators; intArray ``intArrayAllOf ...``), the OData
+spellings of the REST reference (``eq = ne le lt gt ge``, ``in``) and the example ``"xstop set"``
+of its "Archive Restriction strings" section. Served: every operator a connector can use on the
+columns here (see ``compile_filter``). Refused with SuperOffice's error body (``ODataError``):
+the operators that depend on the caller or on today's date (``currentAssociate``, ``today``,
+``thisPeriod``, ``lastWeek``...), the intArray operators (no such column here) and anything not
+in those lists (e.g. ``notSet``: SuperOffice documents only ``set``; write ``not (x set)``).
+
+The string functions of the REST reference's filter description ("Funcs: substringof(a,b),
+startswith(a,b), endswith(a,b)", example ``startswith(col2, 'baz')``) are served as
+``begins``/``ends``/``contains`` terms, with OData v4's ``contains(col, 'text')`` beside OData
+v2's ``substringof('text', col)``; an OData v2 comparison ``startswith(name, 'a') eq true`` (or
+``eq false``) is accepted. The date functions (``this``, ``next``, ``previous``,
+``thisAndNext``...) are refused like the relative date operators.
 """
 
 import re
 
 from . import archive
-from .errors import HttpError
+from .errors import ODataError
 from .parse import normalize_date
 
 _TOKEN = re.compile(r"""\s*(?:
@@ -24,13 +44,36 @@ _STRING_OPS = {"begins", "notbegins", "contains", "notcontains", "ends", "notend
                "isnot"}
 _ALIASES = {"=": "eq", "equals": "eq", "!=": "ne", "<>": "ne", "unequals": "ne", "<": "lt",
             "less": "lt", "<=": "le", ">": "gt", "greater": "gt", ">=": "ge",
-            "aftertime": "gt", "after": "gt", "beforetime": "lt", "before": "lt",
-            "datetime": "eq", "in": "oneof", "notin": "notoneof"}
-_OPS = {"eq", "ne", "lt", "le", "gt", "ge", "oneof", "notoneof", "between", *_STRING_OPS}
+            "aftertime": "gt", "beforetime": "lt", "datetime": "eq", "in": "oneof",
+            "notin": "notoneof"}
+# date operators: only the date part is used (restriction type 'date')
+_DATE_OPS = {"before", "after", "date", "datebetween"}
+_ASSOCIATE_OPS = {"associateisoneof", "associateisnotoneof"}
+_OPS = {"eq", "ne", "lt", "le", "gt", "ge", "oneof", "notoneof", "between", "set", *_STRING_OPS,
+        *_DATE_OPS, *_ASSOCIATE_OPS}
+# documented by SuperOffice, not served here: they depend on the caller or on today's date, or
+# need columns the simulator does not have
+REFUSED = {name.lower() for name in (
+    "currentAssociate", "beforeToday", "today", "afterToday", "thisPeriod", "thisAndNext",
+    "nextPeriod", "thisAndPrevious", "previousPeriod", "thisPreviousAndNext", "lastWeek",
+    "thisWeek", "nextWeek", "lastMonth", "thisMonth", "nextMonth", "lastQuarter",
+    "thisQuarter", "nextQuarter", "thisHalf", "thisYear", "intArrayAllOf", "intArrayNotAllOf",
+    "intArrayOneOf", "intArrayNotAnyOf")}
+_REFUSED_FUNCTIONS = {"this", "next", "previous", "thisandnext", "thisandprevious",
+                      "thisandpreviousandnext"}
+# string function -> the operator it stands for
+_FUNCTIONS = {"startswith": "begins", "endswith": "ends", "contains": "contains",
+              "substringof": "contains"}
 
 
 def bad(message):
-    return HttpError(400, message, ErrorType="ODataError")
+    return ODataError(message)
+
+
+def refused(name):
+    return ODataError(f"$filter: '{name}' is a SuperOffice operator this simulator does not "
+                      "serve (it depends on the caller or on today's date, or on columns the "
+                      "simulator does not have)")
 
 
 def tokenize(text):
@@ -97,19 +140,61 @@ class _Parser:
             return node
         return self.parse_comparison()
 
+    def is_column(self, token):
+        return token[0] == "word" and token[1].lower() in self.columns
+
+    def column(self, name):
+        column = self.columns.get(name.lower())
+        if column is None:
+            raise bad(f"$filter: unknown column '{name}'")
+        return column
+
+    def parse_function(self, name):
+        """``startswith(col, 'x')``, ``endswith``, ``contains``, ``substringof('x', col)``."""
+        self.take()
+        args = [self.take(), None, None]
+        args[1], args[2] = self.take(), self.take()
+        if args[1] != ("punct", ",") or args[2][0] not in ("str", "num", "word") or \
+                self.take() != ("punct", ")"):
+            raise bad(f"$filter: {name}() takes a column and a value: {name}(column, 'text')")
+        first, second = args[0], args[2]
+        if not self.is_column(first) and self.is_column(second):
+            first, second = second, first  # substringof('text', column)
+        if first[0] != "word":
+            raise bad(f"$filter: {name}() needs a column")
+        node = ("cmp", self.column(first[1]), _FUNCTIONS[name.lower()], [str(second[1])])
+        if self.is_word("eq", "ne"):  # OData v2: startswith(name, 'a') eq true
+            negate = self.take()[1].lower() == "ne"
+            kind, value = self.take()
+            if kind != "word" or value.lower() not in ("true", "false"):
+                raise bad(f"$filter: {name}() compares only with true or false")
+            if negate == (value.lower() == "true"):
+                node = ("not", node)
+        return node
+
     def parse_comparison(self):
         kind, name = self.take()
         if kind != "word":
             raise bad(f"$filter: expected a column name, got {name!r}")
-        column = self.columns.get(name.lower())
-        if column is None:
-            raise bad(f"$filter: unknown column '{name}'")
+        if self.peek() == ("punct", "("):
+            if name.lower() in _FUNCTIONS:
+                return self.parse_function(name)
+            if name.lower() in _REFUSED_FUNCTIONS:
+                raise refused(name)
+            raise bad(f"$filter: unknown function '{name}'")
+        column = self.column(name)
         kind, op = self.take()
         if kind not in ("word", "sym"):
             raise bad(f"$filter: expected an operator after '{name}'")
+        if op.lower() in REFUSED:
+            raise refused(op)
         op = _ALIASES.get(op.lower(), op.lower())
         if op not in _OPS:
             raise bad(f"$filter: unknown operator '{op}'")
+        if op in _ASSOCIATE_OPS and not archive.is_associate(column):
+            raise bad(f"$filter: '{op}' needs an associate column, '{name}' is none")
+        if op == "set":
+            return self.parse_set(column)
         if self.peek() == ("punct", "("):
             self.take()
             values = [self.value()]
@@ -120,10 +205,24 @@ class _Parser:
                 raise bad("$filter: missing ')' after list")
         else:
             values = [self.value()]
-            if op == "between" and self.peek() == ("punct", ","):
+            if op in ("between", "datebetween") and self.peek() == ("punct", ","):
                 self.take()
                 values.append(self.value())
         return ("cmp", column, op, [_convert(column, v) for v in values])
+
+    def parse_set(self, column):
+        """``xstop set`` (is true), ``xstop set false``; on an int column: is not zero."""
+        if column.kind not in ("bool", "int"):
+            raise bad(f"$filter: 'set' needs a yes/no or number column, '{column.name}' is "
+                      "none")
+        kind, value = self.peek()
+        if kind in ("str", "num") or (kind == "word" and value.lower() in (
+                "true", "false", "yes", "no")):
+            self.take()
+            wanted = str(value).lower() in ("true", "1", "yes")
+        else:
+            wanted = True
+        return ("cmp", column, "set", [wanted])
 
     def value(self):
         kind, value = self.take()
@@ -165,6 +264,12 @@ def compile_filter(node, store):
         return lambda r: not inner(r)
     _, column, op, values = node
     value = values[0]
+    get = column.get
+    if op == "set":
+        return lambda r: bool(get(r, store)) == value
+    if op in _DATE_OPS:
+        return _date_test(column, op, values, store)
+    op = {"associateisoneof": "oneof", "associateisnotoneof": "notoneof"}.get(op, op)
     if op in _STRING_OPS or column.kind == "string":
         lowered = [str(v).lower() for v in values]
         value = lowered[0]
@@ -197,3 +302,15 @@ def compile_filter(node, store):
              "between": lambda v: values[0] <= v <= values[-1]}
     check = tests[op]
     return lambda r: check(get(r, store))
+
+
+def _date_test(column, op, values, store):
+    """Restriction type 'date': only the date part of the column and of the values is used."""
+    if column.kind != "datetime":
+        raise bad(f"$filter: '{op}' needs a date column, '{column.name}' is none")
+    days = [str(v)[:10] for v in values]
+    tests = {"before": lambda d: d < days[0], "after": lambda d: d > days[0],
+             "date": lambda d: d == days[0],
+             "datebetween": lambda d: days[0] <= d <= days[-1]}
+    check = tests[op]
+    return lambda r: check(str(column.get(r, store))[:10])

@@ -235,3 +235,95 @@ def test_full_mode_empty_values_and_info_text_columns(api, sim):
     person = api.rows("Person", **{"$select": "personInfo/infoText,hasInfoText",
                                    "$filter": "personId eq 1"})[0]
     assert (person["personInfo/infoText"], person["hasInfoText"]) == ("Met at the fair", True)
+
+
+def _error(api, flt, entity="Contact"):
+    answer = api.get(entity, params={"$filter": flt})
+    assert answer.status_code == 400, (flt, answer.text)
+    body = answer.json()
+    # the error body of SuperOffice's REST reference: Error, ErrorType, ErrorMessage, ErrorSource
+    assert set(body) == {"Error", "ErrorType", "ErrorMessage", "ErrorSource"}
+    assert body["Error"] is True
+    return body["ErrorMessage"]
+
+
+def test_string_functions_match_their_operators(api, sim):
+    contacts = _all(sim, "contact")
+    name = next(c["Name"] for c in contacts[3:] if "'" not in c["Name"])
+    head, tail, middle = name[:3], name[-3:], name[2:6]
+    assert _ids(api, "Contact", f"startswith(name, '{head.upper()}')") == \
+        _ids(api, "Contact", f"name begins '{head}'") != []
+    assert _ids(api, "Contact", f"endswith(name, '{tail}')") == \
+        [c["ContactId"] for c in contacts if c["Name"].lower().endswith(tail.lower())]
+    expected = _ids(api, "Contact", f"name contains '{middle}'")
+    assert expected and _ids(api, "Contact", f"contains(name, '{middle}')") == expected
+    assert _ids(api, "Contact", f"substringof('{middle}', name)") == expected
+    assert _ids(api, "Contact", f"substringof(name, '{middle}')") == expected
+    assert _ids(api, "Contact", f"startswith(name, '{head}') eq true") == \
+        _ids(api, "Contact", f"startswith(name, '{head}')")
+    rest = _ids(api, "Contact", f"startswith(name, '{head}') eq false and contactId lt 9")
+    assert rest == [c["ContactId"] for c in contacts if c["ContactId"] < 9 and
+                    not c["Name"].lower().startswith(head.lower())]
+    persons = _all(sim, "person")
+    first = persons[0]["Firstname"][:2]
+    assert _ids(api, "Person", f"startswith(firstName, '{first}')") == \
+        [p["PersonId"] for p in persons if p["Firstname"].lower().startswith(first.lower())]
+    assert "unknown column" in _error(api, "startswith(nope, 'a')")
+    assert "column and a value" in _error(api, "startswith(name)")
+    assert "unknown function" in _error(api, "tolower(name) eq 'a'")
+
+
+def test_boolean_set_operator(api, sim):
+    sim.store.patch("contact", 2, {"Xstop": True})
+    sim.store.patch("contact", 5, {"NoMailing": True})
+    assert _ids(api, "Contact", "stop set") == [2]
+    assert _ids(api, "Contact", "stop set true and contactId lt 9") == [2]
+    assert _ids(api, "Contact", "stop set false and contactId lt 4") == [1, 3]
+    assert _ids(api, "Contact", "not (contactNoMail set) and contactId lt 7") == [1, 2, 3, 4, 6]
+    assert _ids(api, "Person", "retired set") == \
+        [p["PersonId"] for p in _all(sim, "person") if p["Retired"]]
+    assert "'set' needs" in _error(api, "name set")
+    assert "unknown operator 'notset'" in _error(api, "stop notSet")
+
+
+def test_associate_list_operators(api, sim):
+    owners = {c["ContactId"]: c["Associate"]["AssociateId"] for c in _all(sim, "contact")}
+    some = sorted(set(owners.values()))[:2]
+    values = ", ".join(map(str, some))
+    assert _ids(api, "Contact", f"associateId associateIsOneOf ({values})") == \
+        [i for i, a in owners.items() if a in some] != []
+    assert _ids(api, "Contact", f"associateId associateIsNotOneOf ({values})") == \
+        [i for i, a in owners.items() if a not in some]
+    assert _ids(api, "Contact", f"associateId associateIsOneOf ({values})") == \
+        _ids(api, "Contact", f"associateId oneOf ({values})")
+    assert "associate column" in _error(api, "name associateIsOneOf (5)")
+
+
+def test_date_operators_use_the_date_part(api, sim):
+    sim.store.patch("contact", 4, {"Department": "today's"})
+    stamp = sim.store.get("contact", 4)["UpdatedDate"]
+    day = stamp[:10]
+    updated = {c["ContactId"]: c["UpdatedDate"][:10] for c in _all(sim, "contact")}
+    assert _ids(api, "Contact", f"updatedDate date '{day}T23:59:59'") == \
+        [i for i, d in updated.items() if d == day]
+    assert _ids(api, "Contact", f"updatedDate before '{day}'") == \
+        [i for i, d in updated.items() if d < day]
+    assert _ids(api, "Contact", f"updatedDate after '{day}'") == \
+        [i for i, d in updated.items() if d > day]
+    assert _ids(api, "Contact", f"updatedDate dateBetween ('2000-01-01', '{day}')") == \
+        [i for i, d in updated.items() if "2000-01-01" <= d <= day]
+    assert "date column" in _error(api, "name date '2020-01-01'")
+
+
+@pytest.mark.parametrize("flt", [
+    "associateId currentAssociate", "updatedDate today", "updatedDate beforeToday",
+    "updatedDate lastWeek", "updatedDate thisPeriod 2", "updatedDate thisAndPrevious (1, 3)",
+    "category intArrayOneOf (1)", "this(updatedDate, 'week')",
+    "thisAndPrevious(updatedDate, 2, 'weeks')"])
+def test_documented_operators_not_served_are_refused(api, flt):
+    assert "does not serve" in _error(api, flt)
+
+
+def test_unknown_operator_has_superoffice_error_shape(api):
+    assert _error(api, "name frobs 'a'") == "$filter: unknown operator 'frobs'"
+    assert "unknown column" in _error(api, "nope eq 1", "Person")
