@@ -152,12 +152,10 @@ class _Parser:
     def parse_function(self, name):
         """``startswith(col, 'x')``, ``endswith``, ``contains``, ``substringof('x', col)``."""
         self.take()
-        args = [self.take(), None, None]
-        args[1], args[2] = self.take(), self.take()
-        if args[1] != ("punct", ",") or args[2][0] not in ("str", "num", "word") or \
-                self.take() != ("punct", ")"):
+        first, comma, second, close = (self.take() for _ in range(4))
+        if comma != ("punct", ",") or second[0] not in ("str", "num", "word") or \
+                close != ("punct", ")"):
             raise bad(f"$filter: {name}() takes a column and a value: {name}(column, 'text')")
-        first, second = args[0], args[2]
         if not self.is_column(first) and self.is_column(second):
             first, second = second, first  # substringof('text', column)
         if first[0] != "word":
