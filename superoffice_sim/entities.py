@@ -32,7 +32,7 @@ def new_record(kind):
                       address=carriers.empty_address(), deleted=0, deleted_date=EMPTY_DATE)
     else:
         common.update(name="", number="", postit="", image_description="", completed=False,
-                      end_date=EMPTY_DATE, status_id=0, type_id=4,
+                      end_date=EMPTY_DATE, start_date=EMPTY_DATE, status_id=0, type_id=4,
                       associate_id=refdata.USER_ASSOCIATE_ID, urls=[], members=[])
     return common
 
@@ -221,7 +221,8 @@ def render_project(rec, lookup, base, right="FULL"):
         "HasImage": False, "ImageDescription": rec["image_description"],
         "ActiveStatusMonitorId": 0, "Links": [], "ActiveLinks": 0,
         "Completed": rec["completed"], "NextMilestoneDate": EMPTY_DATE, "NmdAppointmentId": 0,
-        "EndDate": rec["end_date"], "ActiveErpLinks": 0,
+        "EndDate": rec["end_date"], "StartDate": rec.get("start_date", EMPTY_DATE),
+        "ActiveErpLinks": 0,
         "UserDefinedFields": carriers.udef_values("project", rec["udefs"]), "ExtraFields": {},
         "CustomFields": carriers.custom_values("project", rec["udefs"]),
         "PublishEventDate": EMPTY_DATE, "PublishTo": "9999-12-31T23:59:59.9999999",
