@@ -4,7 +4,7 @@ value an administrator adds to SuperOffice's list later is sent at the next sync
 companies, each with the connection of their own company."""
 
 from odoo.fields import Command
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from ..sync import merge
 from .test_company_walls import CompanyWallsCase
@@ -107,6 +107,23 @@ class TestListValueSuperOfficeHas(ListValuesCase):
             self.assertEqual(self.sync_now(project), "Sent to SuperOffice: Type.")
             link = self.assert_in_step(project, connection)
             self.assertEqual(self.so_project(link.so_id)["ProjectType"]["Id"], INTERNAL)
+
+    def test_create_in_superoffice_sends_the_category(self):
+        for user, company, connection in self.sides():
+            partner = self.env["res.partner"].create({
+                "name": f"Created rival {company.name}", "is_company": True,
+                "company_id": company.id, "country_id": self.env.ref("base.no").id,
+                "category_id": [Command.set(self.tag("Competitor").ids)],
+            })
+            wizard = Form(self.env["superoffice.create.wizard"].with_user(user)
+                          .with_company(company).with_context(
+                              active_model=partner._name, active_id=partner.id)).save()
+            self.assertEqual(wizard.connection_id, connection)
+            wizard.action_create()
+            link = self.assert_in_step(partner, connection)
+            self.assertEqual(self.so_contact(link.so_id)["Category"]["Id"], COMPETITOR)
+            self.assertFalse([b for b in partner.sudo().message_ids.mapped("body")
+                              if "Not sent" in b])
 
     def test_category_chosen_in_superoffice_reaches_odoo(self):
         for user, company, connection in self.sides():
