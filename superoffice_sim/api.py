@@ -38,6 +38,8 @@ def handle(sim, req, segs):
         return _list(sim, req, kind)
     if head == "webhook":
         return _webhook(sim, req, rest[1:], associate_id)
+    if head == "list" and len(rest) == 3 and rest[2].lower() == "items" and req.method == "GET":
+        return _list_items(rest[1])
     if [s.lower() for s in rest] == ["user", "currentprincipal"] and req.method == "GET":
         return _principal(sim, associate_id)
     raise NotFound(f"No endpoint {req.method} {'/'.join(rest)}")
@@ -58,6 +60,14 @@ def _list(sim, req, kind, scope=None):
     rows = query.run(kind, params, sim.store)
     return Response.json({"odata.metadata": f"{sim.api_base}Archive//$metadata",
                           "odata.nextLink": None, "value": rows})
+
+
+def _list_items(name):
+    """`GET List/{name}/Items`: every item of a built-in list (a JSON array)."""
+    items = refdata.list_items(name)
+    if items is None:
+        raise NotFound(f"Unknown list {name!r}")
+    return Response.json(items)
 
 
 def _dynamic(sim, req):

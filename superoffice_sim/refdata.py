@@ -40,6 +40,48 @@ PROJECT_TYPES = {1: "Customer project", 2: "Internal", 3: "Development", 4: "Con
 PROJECT_STATUSES = {1: "Planned", 2: "In Progress", 3: "Completed", 4: "Stopped"}
 MEMBER_TYPES = {1: "Project Manager", 2: "Participant", 3: "Customer contact"}
 
+# The lists `GET List/{name}/Items` serves (name as in the URL, case-insensitive) and the id of
+# each list's definition (`UdListDefinitionId` of its items).
+LISTS = {"Category": (CATEGORIES, 1), "Business": (BUSINESSES, 2), "Position": (POSITIONS, 3),
+         "ProjectType": (PROJECT_TYPES, 4), "ProjectStatus": (PROJECT_STATUSES, 5)}
+_SEEDED = {name: dict(items) for name, (items, _definition) in LISTS.items()}
+
+
+def list_table(name):
+    """The {id: value} table of list `name` (case-insensitive), or None."""
+    for list_name, (items, _definition) in LISTS.items():
+        if list_name.lower() == name.lower():
+            return items
+    return None
+
+
+def list_items(name):
+    """The items of list `name` as `GET List/{name}/Items` answers them, or None."""
+    for list_name, (items, definition) in LISTS.items():
+        if list_name.lower() == name.lower():
+            return [{"Id": item_id, "Name": value, "Tooltip": "", "Deleted": False,
+                     "UdListDefinitionId": definition, "Rank": rank,
+                     "TableRight": {"Mask": "Read", "Reason": ""}, "FieldProperties": {}}
+                    for rank, (item_id, value) in enumerate(sorted(items.items()), 1)]
+    return None
+
+
+def add_list_item(name, value):
+    """Add `value` to list `name` (an administrator's edit in Settings and maintenance);
+    returns its id. `reset_lists` forgets it."""
+    items = list_table(name)
+    item_id = max(items, default=0) + 1
+    items[item_id] = value
+    return item_id
+
+
+def reset_lists():
+    """Every list back to its seeded items (the tables are changed in place: the renderers,
+    the parser and the archive columns hold them)."""
+    for name, (items, _definition) in LISTS.items():
+        items.clear()
+        items.update(_SEEDED[name])
+
 
 def associate(associate_id):
     """The `Associate` carrier for an id, or None for 0/unknown."""

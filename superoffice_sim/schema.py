@@ -71,7 +71,8 @@ PROJECT_FIELDS = (
     F("ProjectNumber", "number", S, 49, 2818), F("CreatedDate", None, DT, 16),
     F("UpdatedDate", None, DT, 16), F("ActiveLinks", None, "System.UInt32", 4),
     F("NextMilestoneDate", None, DT, 16), F("NmdAppointmentId", None, INT, 4),
-    F("EndDate", "end_date", DT, 16), F("ActiveErpLinks", None, INT, 4),
+    F("EndDate", "end_date", DT, 16), F("StartDate", "start_date", DT, 16),
+    F("ActiveErpLinks", None, INT, 4),
     F("ProjectMembers", None, "SuperOffice.CRM.Services.ProjectMember[]", 0, 2817),
     F("Description", "description", S, 2047), F("Postit", "postit", S, 2047),
     F("CreatedBy", None, "SuperOffice.CRM.Services.Associate", 4),
@@ -81,7 +82,7 @@ PROJECT_FIELDS = (
     F("ProjectType", None, "SuperOffice.CRM.Services.ProjectType", 4, 2819),
     F("HasImage", None, B, 0, 2817), F("ImageDescription", "image_description", S, 254, 2817),
     F("ActiveStatusMonitorId", None, S, 0, 2817), F("Links", None, INT, 4),
-    F("Completed", "completed", B, 2), F("StartDate", "start_date", DT, 16),
+    F("Completed", "completed", B, 2),
 )
 MEMBER_FIELDS = (
     F("ProjectId", None, INT, 4), F("ProjectName", None, S, 219, 2817),

@@ -21,7 +21,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote, urlsplit
 
-from . import api, faults, login, seed
+from . import api, faults, login, refdata, seed
 from .auth import AppCredentials, Tokens
 from .erp_page import ErpDemo
 from .errors import HttpError, NotFound
@@ -189,10 +189,16 @@ class SimServer:
         self.store.base = self.api_base
         self.store.clock = utcnow
         self.store.rights.clear()
+        refdata.reset_lists()
         if self._snapshot is not None:
             self.store.restore(self._snapshot)
         else:
             self._load_data()
+
+    def add_list_item(self, list_name, value):
+        """Add `value` to a list (Category, Business, ProjectStatus, ...), as an administrator
+        does in SuperOffice's Settings and maintenance; returns its id. `reset` forgets it."""
+        return refdata.add_list_item(list_name, value)
 
     # -- request dispatch --------------------------------------------------------------------
     def state(self, tenant):

@@ -111,6 +111,25 @@ class SuperOfficeClient:
             raise MalformedResponseError("currentPrincipal did not return an object.")
         return data
 
+    # ------------------------------------------------------------------ lists
+    def list_items(self, list_name):
+        """``GET List/{list_name}/Items``: the items of a list (``Category``, ``Business``,
+        ``ProjectStatus``, ``ProjectType``, ...) as ``{name: id}``, deleted items left out.
+
+        SuperOffice's list carriers on an entity hold the item's ``Id`` and its ``Value``; the
+        list itself names it ``Name``."""
+        data = self.get_json(f"List/{list_name}/Items")
+        if not isinstance(data, list):
+            raise MalformedResponseError(f"The {list_name} list is not a JSON array.")
+        items = {}
+        for item in data:
+            if not isinstance(item, dict) or item.get("Deleted"):
+                continue
+            name, item_id = item.get("Name"), item.get("Id")
+            if isinstance(name, str) and name.strip() and isinstance(item_id, int) and item_id:
+                items.setdefault(name.strip(), item_id)
+        return items
+
     # ------------------------------------------------------------------ webhooks
     def list_webhooks(self):
         """``GET Webhook``: the registered webhooks (with their ``State``)."""

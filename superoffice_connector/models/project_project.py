@@ -21,3 +21,13 @@ class ProjectProject(models.Model):
 
     def _superoffice_entity_types(self):
         return ("project",)
+
+    def _superoffice_not_taken_reason(self, fmap):
+        # Odoo 19's project.write drops a start date given without an end date when the
+        # project has none, and the other way round (both or neither; only create keeps one
+        # date alone)
+        if fmap.odoo_field == "date_start":
+            return self.env._("Odoo keeps a project's start date only together with an end date")
+        if fmap.odoo_field == "date":
+            return self.env._("Odoo keeps a project's end date only together with a start date")
+        return super()._superoffice_not_taken_reason(fmap)

@@ -17,6 +17,8 @@ from odoo.exceptions import UserError, ValidationError
 
 from .. import api as so_api
 from ..api import exceptions as so_exc
+from ..api.lists import ListItems
+from ..sync import transforms
 from .superoffice_rate_limit import OwnConnection, SharedRateLimiter
 from .superoffice_shared_state import DatabaseState
 
@@ -448,6 +450,14 @@ class SuperofficeConnection(models.Model):
     def _mapping(self, entity_type):
         """The active field mapping of ``entity_type`` as a tuple of sync ``FieldMap``."""
         return self.env["superoffice.field.mapping"]._field_maps(entity_type)
+
+    def _lookups(self):
+        """Id lookups of the values written to SuperOffice (``sync.transforms.Lookups``): list
+        values (category, business, project status and type) by name in SuperOffice's own
+        lists, shared by every process of the connection and read again when a name is
+        missing (``api.lists.ListItems``). Countries go by their ISO code."""
+        self.ensure_one()
+        return transforms.Lookups(lists=ListItems(self._get_client()))
 
     def _web_url(self, entity_type, so_id):
         """URL of a record in SuperOffice's web client."""

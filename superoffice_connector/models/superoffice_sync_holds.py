@@ -22,6 +22,63 @@ class SuperofficeSyncService(models.AbstractModel):
         return {k: v for k, v in new.items() if v[0] in sides and old.get(k) != v}
 
     @api.model
+    def _release_resolved_holds(self, fields_, base, lookups):
+        """``base`` without the holds of Odoo list values SuperOffice has by now (an
+        administrator added the value to SuperOffice's list since): the merge then sees Odoo's
+        value as an edit and sends it. Every other hold stays."""
+        held = (base or {}).get(merge.HELD) or {}
+        released = [
+            f.key for f in fields_
+            if f.transform == "list_item" and f.writes_so and held.get(f.key, [None])[0] == "odoo"
+            and held[f.key][1] and lookups.list_id(f.so_field, held[f.key][1]) is not None
+        ]
+        if not released:
+            return base
+        base = dict(base)
+        base[merge.HELD] = {k: v for k, v in held.items() if k not in released}
+        if not base[merge.HELD]:
+            del base[merge.HELD]
+        return base
+
+    @api.model
+    def _held_report(self, fields_, base):
+        """Sentences for Sync now on the values ``base`` holds (``sync.merge.hold``): the
+        Odoo values not sent and the SuperOffice values not taken, each with its field, so
+        that a Sync now that leaves the two sides different never says nothing changed.
+        Empty when nothing is held."""
+        held = (base or {}).get(merge.HELD) or {}
+        by_key = {f.key: f for f in fields_}
+        shown = {"odoo": [], "so": []}
+        for key, (side, value) in held.items():
+            fmap = by_key.get(key)
+            if fmap is not None and side in shown:
+                shown[side].append(f"{fmap.label} {canonical.display(fmap, value) or '-'}")
+        sentences = []
+        not_sent, not_taken = shown["odoo"], shown["so"]
+        if len(not_sent) == 1:
+            sentences.append(self.env._(
+                "1 value not sent: %(values)s. SuperOffice has no matching value; add it in "
+                "SuperOffice, or choose another one.", values=not_sent[0],
+            ))
+        elif not_sent:
+            sentences.append(self.env._(
+                "%(count)s values not sent: %(values)s. SuperOffice has no matching values; "
+                "add them in SuperOffice, or choose others.",
+                count=len(not_sent), values=", ".join(not_sent),
+            ))
+        if len(not_taken) == 1:
+            sentences.append(self.env._(
+                "1 value from SuperOffice not taken: %(values)s (the record's chatter says "
+                "why).", values=not_taken[0],
+            ))
+        elif not_taken:
+            sentences.append(self.env._(
+                "%(count)s values from SuperOffice not taken: %(values)s (the record's chatter "
+                "says why).", count=len(not_taken), values=", ".join(not_taken),
+            ))
+        return sentences
+
+    @api.model
     def _post_new_holds(self, record, fields_, old_base, new_base, sides=("odoo", "so")):
         """Tell once, in the record's chatter, which values one side holds that the other side
         cannot represent (they are not synchronized until one side changes)."""
@@ -41,6 +98,11 @@ class SuperofficeSyncService(models.AbstractModel):
                     "%(field)s %(value)s was not sent: SuperOffice has no matching value and "
                     "keeps %(kept)s. Add the value in SuperOffice, or choose another one on "
                     "either side.", field=fmap.label, value=shown, kept=kept,
+                ))
+            elif reason := record._superoffice_not_taken_reason(fmap):
+                sentences.append(self.env._(
+                    "%(field)s %(value)s from SuperOffice was not taken: %(reason)s. Odoo keeps "
+                    "%(kept)s.", field=fmap.label, value=shown, reason=reason, kept=kept,
                 ))
             else:
                 sentences.append(self.env._(

@@ -327,7 +327,8 @@ class SuperofficeSyncMixin(models.AbstractModel):
 
     def _superoffice_sync_report(self, fmaps, before, after, base_before, base_after):
         """What a Sync now changed, in a sentence or two: the fields updated in Odoo from
-        SuperOffice and the fields whose Odoo edit was sent to SuperOffice."""
+        SuperOffice, the fields whose Odoo edit was sent to SuperOffice, and the values one
+        side holds that the other side lacks (held: not sent, or not taken)."""
         to_odoo = [f.label for f in fmaps
                    if not canonical.equal(f, before.get(f.key), after.get(f.key))]
         to_so = [
@@ -337,6 +338,7 @@ class SuperofficeSyncMixin(models.AbstractModel):
             and canonical.equal(f, base_after.get(f.key), after.get(f.key))
         ]
         parts = []
+        held = self.env["superoffice.sync.service"]._held_report(fmaps, base_after)
         if to_odoo:
             parts.append(self.env._(
                 "Updated in Odoo from SuperOffice: %(fields)s.", fields=", ".join(to_odoo)
@@ -345,9 +347,9 @@ class SuperofficeSyncMixin(models.AbstractModel):
             parts.append(self.env._(
                 "Sent to SuperOffice: %(fields)s.", fields=", ".join(to_so)
             ))
-        return " ".join(parts) or self.env._(
-            "Nothing changed: both sides already hold the same values."
-        )
+        if not parts and not held:
+            return self.env._("Nothing changed: both sides already hold the same values.")
+        return " ".join(parts + held)
 
     def action_superoffice_open_link(self):
         self.ensure_one()

@@ -211,8 +211,12 @@ class SuperofficeSyncMixin(models.AbstractModel):
         if not record:
             return False, None
         if field.type == "many2many":
+            # the value is the first record (see _superoffice_read): it gives way to the new one
             current = self.sudo()[field.name]
-            return (record not in current), [Command.link(record.id)]
+            if record in current[:1]:
+                return False, None
+            return True, [*(Command.unlink(old.id) for old in current[:1]),
+                          Command.link(record.id)]
         return True, record.id
 
     def _superoffice_may_take(self, fmap, value, connection):
@@ -231,6 +235,11 @@ class SuperofficeSyncMixin(models.AbstractModel):
             return True
         found, _value = self._superoffice_convert(fmap, field, value, connection)
         return found or field.type == "many2many"
+
+    def _superoffice_not_taken_reason(self, fmap):
+        """Why this record could not take a SuperOffice value of ``fmap`` other than a missing
+        match (a sentence for the chatter), or None: Odoo has no matching value."""
+        return None
 
     def _superoffice_find_by_name(self, comodel, name):
         domain = [(comodel._rec_name or "name", "=ilike", name)]

@@ -274,6 +274,7 @@ class SuperofficeSyncService(models.AbstractModel):
             odoo_values = record._superoffice_values(fields_, connection)
             stamp = entity.change_stamp
             base = merge.recover_base(link.base_snapshot or None, flight, so_values, stamp, fields_)
+            base = self._release_resolved_holds(fields_, base, lookups)
             merge.mask_unresolved(fields_, so_values, odoo_values, base)
             result = merge.three_way(
                 base, odoo_values, so_values, fields_, policy=connection.conflict_policy,

@@ -11,8 +11,9 @@ from .test_company_walls import PARTNER_EDITOR, CompanyWallsCase
 
 # refdata.PROJECT_STATUSES of the simulator
 PLANNED, IN_PROGRESS, COMPLETED = 1, 2, 3
-# Odoo keeps a project's start date only with an end date (both or neither)
-END = "2027-06-30T00:00:00"
+# Odoo keeps a project's planned dates both or neither
+START, END = "2026-09-01T00:00:00", "2027-06-30T00:00:00"
+DATES = {"StartDate": START, "EndDate": END}
 
 
 class ProjectValuesCase(CompanyWallsCase):
@@ -68,7 +69,7 @@ class TestStageSuperOfficeLacks(ProjectValuesCase):
     def test_connect_choosing_odoos_stage_ends_in_step(self):
         for user, company, connection in self.sides():
             name = f"Stage connected {company.name}"
-            so_project = self.so_create_project(name, EndDate=END, ProjectStatus={"Id": PLANNED})
+            so_project = self.so_create_project(name, **DATES, ProjectStatus={"Id": PLANNED})
             project = self.user_project(user, company, name)
             self.connect(user, company, project, so_project["ProjectId"], {"status": "odoo"})
             link = self.assert_in_step(project, connection)
@@ -78,7 +79,7 @@ class TestStageSuperOfficeLacks(ProjectValuesCase):
     def test_resolving_a_stage_conflict_with_odoos_side_does_not_bring_it_back(self):
         for user, company, connection in self.sides():
             name = f"Stage conflict {company.name}"
-            so_project = self.so_create_project(name, EndDate=END, ProjectStatus={"Id": PLANNED})
+            so_project = self.so_create_project(name, **DATES, ProjectStatus={"Id": PLANNED})
             project = self.user_project(user, company, name)
             # linked before the status was in the mapping's base: the next run asks a person
             link = self.link_project(project, so_project["ProjectId"], connection)
@@ -113,7 +114,7 @@ class TestStageSuperOfficeLacks(ProjectValuesCase):
     def test_a_stage_edited_in_odoo_that_superoffice_lacks_is_told_once(self):
         for user, company, connection in self.sides():
             name = f"Stage edited {company.name}"
-            so_project = self.so_create_project(name, EndDate=END, ProjectStatus={"Id": IN_PROGRESS})
+            so_project = self.so_create_project(name, **DATES, ProjectStatus={"Id": IN_PROGRESS})
             project = self.user_project(user, company, name)
             self.connect(user, company, project, so_project["ProjectId"],
                          {"status": "superoffice"})
@@ -137,7 +138,7 @@ class TestStatusOdooLacks(ProjectValuesCase):
     def test_a_status_odoo_has_no_stage_for_is_told_once(self):
         for user, company, connection in self.sides():
             name = f"Status completed {company.name}"
-            so_project = self.so_create_project(name, EndDate=END, ProjectStatus={"Id": IN_PROGRESS})
+            so_project = self.so_create_project(name, **DATES, ProjectStatus={"Id": IN_PROGRESS})
             project = self.user_project(user, company, name)
             self.connect(user, company, project, so_project["ProjectId"],
                          {"status": "superoffice"})
@@ -164,7 +165,7 @@ class TestCreateInOdooWithoutProjectStages(ProjectValuesCase):
         cls.plain_b = cls.make_user("stageless_b", groups=groups, company=cls.company_b)
 
     def import_project(self, user, company, connection, name):
-        so_project = self.so_create_project(name, EndDate=END, ProjectStatus={"Id": IN_PROGRESS})
+        so_project = self.so_create_project(name, **DATES, ProjectStatus={"Id": IN_PROGRESS})
         form = Form(self.env["superoffice.import.wizard"].with_user(user).with_company(company)
                     .with_context(default_connection_id=connection.id))
         form.entity_type = "project"
@@ -193,4 +194,63 @@ class TestCreateInOdooWithoutProjectStages(ProjectValuesCase):
             name = f"Staged import {company.name}"
             project, _so_project = self.import_project(user, company, connection, name)
             self.assertEqual(project.sudo().stage_id, self.stage("In Progress"))
+            self.assert_in_step(project, connection)
+
+
+@tagged("post_install", "-at_install")
+class TestProjectStartDate(ProjectValuesCase):
+    """Odoo 19 keeps a project's start date without an end date when the project is created
+    with it (a later write drops a lone start date: both or neither); SuperOffice's StartDate is
+    the project's start date."""
+
+    def create_in_odoo(self, user, company, connection, name):
+        """Create in Odoo of a SuperOffice project that starts on 2020-04-17 and has no end."""
+        so_project = self.so_create_project(name, StartDate="2020-04-17T00:00:00")
+        form = Form(self.env["superoffice.import.wizard"].with_user(user)
+                    .with_company(company).with_context(default_connection_id=connection.id))
+        form.entity_type = "project"
+        form.search_text = name
+        wizard = form.save()
+        wizard.action_search()
+        wizard.hit_ids.filtered(lambda hit: hit.so_id == so_project["ProjectId"]).action_pick()
+        line = wizard.line_ids.filtered(lambda line: line.key == "date_start")
+        self.assertEqual(line.value, "2020-04-17")
+        action = wizard.action_create_in_odoo()
+        return self.env[action["res_model"]].browse(action["res_id"])
+
+    def test_create_in_odoo_without_end_date_keeps_the_start_date(self):
+        for user, company, connection in self.sides():
+            project = self.create_in_odoo(user, company, connection, f"Started {company.name}")
+            self.assertEqual(str(project.sudo().date_start), "2020-04-17")
+            self.assertFalse(project.sudo().date)
+            link = self.assert_in_step(project, connection)
+            self.assertNotIn("date_start", link.base_snapshot.get(merge.HELD) or {})
+            self.assertFalse(self.notes(project, "2020-04-17"))
+            self.assertEqual(self.so_project(link.so_id)["StartDate"], "2020-04-17T00:00:00")
+
+    def test_start_date_set_in_odoo_reaches_superoffices_start_date(self):
+        for user, company, connection in self.sides():
+            name = f"Planned dates {company.name}"
+            so_project = self.so_create_project(name, **DATES, ProjectStatus={"Id": PLANNED})
+            project = self.user_project(user, company, name)
+            self.connect(user, company, project, so_project["ProjectId"],
+                         {"status": "superoffice"})
+            link = self.assert_in_step(project, connection)
+            # Odoo's planned dates are set both or neither
+            project.with_user(user).with_company(company).write(
+                {"date_start": "2027-01-04", "date": "2027-06-30"})
+            self.assertEqual(connection._sync_link(link), "pushed")
+            self.assertEqual(self.so_project(link.so_id)["StartDate"], "2027-01-04T00:00:00")
+            self.assert_in_step(project, connection)
+
+    def test_a_later_start_date_odoo_drops_is_held_and_told_why(self):
+        for user, company, connection in self.sides():
+            project = self.create_in_odoo(user, company, connection, f"Moved {company.name}")
+            link = self.assert_in_step(project, connection)
+            self.sim.store.patch("project", link.so_id, {"StartDate": "2020-05-04T00:00:00"})
+            self.assertEqual(connection._sync_link(link), "unchanged")
+            self.assertEqual(str(project.sudo().date_start), "2020-04-17")
+            note = self.notes(project, "2020-05-04")
+            self.assertEqual(len(note), 1)
+            self.assertIn("only together with an end date", note[0])
             self.assert_in_step(project, connection)

@@ -29,8 +29,9 @@ class TestSyncErrors(SyncCase):
 
     def test_one_record_odoo_refuses_does_not_stop_the_import(self):
         self.connection.sync_import_new = True
-        # Odoo refuses a project that ends before it starts (CreatedDate is today).
-        bad = self.so_create_project("Back to the past", EndDate="2001-01-01T00:00:00")
+        # Odoo refuses a project that ends before it starts.
+        bad = self.so_create_project("Back to the past", StartDate="2026-01-05T00:00:00",
+                                     EndDate="2001-01-01T00:00:00")
         good = self.so_create_project("Good project")
         pull_logger = "odoo.addons.superoffice_connector.models.superoffice_sync_pull"
         with mute_logger("odoo.sql_db", pull_logger):

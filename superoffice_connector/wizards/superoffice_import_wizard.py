@@ -220,11 +220,14 @@ class SuperofficeImportWizard(models.TransientModel):
             record = self.env["res.partner"].create(
                 {"name": values["name"], "is_company": True, "company_id": company_id}
             )
+            record._superoffice_apply(values, self._fmaps(), self.connection_id)
         else:
-            record = self.env["project.project"].create(
-                {"name": values["name"], "company_id": company_id}
+            # the values go into create: Odoo keeps a project's start date without an end date
+            # when the project is created with it, while a later write drops a lone start date
+            record = self.env["project.project"]._superoffice_create(
+                [values], self._fmaps(), self.connection_id,
+                [{"name": values["name"], "company_id": company_id}],
             )
-        record._superoffice_apply(values, self._fmaps(), self.connection_id)
         service = self._service()
         entity = self._so_call(service.get, self.so_id)
         so_values = self._so_values(entity)

@@ -159,6 +159,15 @@ def test_project_members_link_companies_and_persons(api):
     assert bad.status_code == 400 and bad.json()["FieldName"] == "ProjectMembers[0].PersonId"
 
 
+def test_projects_carry_a_start_date(api):
+    assert api.get("Project/default").json()["StartDate"] == "0001-01-01T00:00:00"
+    answer = api.patch("Project/1", json={"StartDate": "2020-04-17T00:00:00"})
+    assert answer.status_code == 200, answer.text
+    assert api.get("Project/1").json()["StartDate"] == "2020-04-17T00:00:00"
+    created = api.post("Project", json={"Name": "Started", "StartDate": "2021-02-03T00:00:00"})
+    assert created.json()["StartDate"] == "2021-02-03T00:00:00"
+
+
 def test_udefs_use_list_encoding(api):
     answer = api.patch("Project/1", json={"UserDefinedFields": {"SuperOffice:1": "[I:8]"}})
     udefs = answer.json()["UserDefinedFields"]

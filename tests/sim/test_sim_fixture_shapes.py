@@ -9,6 +9,9 @@ from sim_helpers import Api
 
 # keys that are tenant configuration (user-defined field names), not structure
 DYNAMIC = ("UserDefinedFields", "CustomFields", "ExtraFields")
+# keys of SuperOffice's newer carriers (12.4, reference/superoffice-webapi.md section 11) that
+# the captures, from an older version, do not have
+NEWER = ("$.StartDate", "$.FieldProperties.StartDate")
 
 
 def _load(name):
@@ -27,7 +30,8 @@ def structure_differences(real, ours, path="$"):
         real_keys = {k for k in real if not _dynamic(path, k)}
         our_keys = {k for k in ours if not _dynamic(path, k)}
         problems += [f"{path}.{k}: missing" for k in sorted(real_keys - our_keys)]
-        problems += [f"{path}.{k}: extra" for k in sorted(our_keys - real_keys)]
+        problems += [f"{path}.{k}: extra" for k in sorted(our_keys - real_keys)
+                     if f"{path}.{k}" not in NEWER]
         for key in sorted(real_keys & our_keys):
             if path.endswith(DYNAMIC):
                 continue

@@ -176,8 +176,14 @@ def test_unresolved_values_raise_or_are_collected():
 
 
 def test_patch_respects_direction():
-    assert to_superoffice_patch("project", {"number": "99", "date_start": "2024-01-01"},
-                                PROJECT) == {}
+    assert to_superoffice_patch("project", {"number": "99"}, PROJECT) == {}
+
+
+def test_project_start_date_is_superoffices_start_date():
+    assert to_superoffice_patch("project", {"date_start": "2020-04-17"}, PROJECT) == {
+        "StartDate": "2020-04-17T00:00:00"}
+    project = {"StartDate": "2020-04-17T00:00:00", "CreatedDate": "2019-01-02T10:00:00"}
+    assert from_superoffice("project", project, PROJECT)["date_start"] == "2020-04-17"
 
 
 def test_patch_dates_and_members():

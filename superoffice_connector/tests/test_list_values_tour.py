@@ -1,0 +1,40 @@
+from odoo.fields import Command
+from odoo.tests import tagged
+
+from ..sync import merge
+from .common import ADMIN_GROUP, USER_GROUP, SuperOfficeHttpCase
+
+# refdata.CATEGORIES of the simulator
+PARTNER, COMPETITOR = 4, 5
+
+
+@tagged("post_install", "-at_install")
+class TestListValuesTour(SuperOfficeHttpCase):
+    """A category chosen on the partner form, in headless Chromium: one SuperOffice has reaches
+    it with Sync now, one it lacks is held, and each notification says what really happened."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.ref("base.user_admin").write({"group_ids": [
+            (4, cls.env.ref(USER_GROUP).id), (4, cls.env.ref(ADMIN_GROUP).id),
+        ]})
+
+    def test_category_chosen_on_the_form(self):
+        Tag = self.env["res.partner.category"]
+        tags = {name: Tag.search([("name", "=", name)], limit=1) or Tag.create({"name": name})
+                for name in ("Partner", "Competitor", "Wholesaler")}
+        contact = self.so_create_contact("Tour Rival AS", Category={"Id": PARTNER})
+        partner = self.env["res.partner"].create({
+            "name": "Tour Rival AS", "is_company": True,
+            "country_id": self.env.ref("base.no").id,
+            "category_id": [Command.set(tags["Partner"].ids)],
+        })
+        self.link_partner(partner, contact["ContactId"])
+        self.assert_in_step(partner)
+        self.start_tour(f"/odoo/contacts/{partner.id}", "superoffice_list_values_tour",
+                        login="admin")
+        self.assertEqual(partner.category_id, tags["Wholesaler"])
+        self.assertEqual(self.so_contact(contact["ContactId"])["Category"]["Id"], COMPETITOR)
+        link = self.assert_in_step(partner)
+        self.assertEqual(link.base_snapshot[merge.HELD]["category"], ["odoo", "Wholesaler"])
