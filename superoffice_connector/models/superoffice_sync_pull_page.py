@@ -110,7 +110,8 @@ class SuperofficeSyncPull(models.AbstractModel):
         try:
             with self.env.cr.savepoint():
                 outcomes = [
-                    self._apply_planned(connection, fields_, *by_so_id[step.so_id], step, how)
+                    self._apply_planned(connection, fields_, *by_so_id[step.so_id], step, how,
+                                        values)
                     for step, how in steps
                 ]
         except Exception:  # noqa: BLE001 - each record again on its own, errors counted there
@@ -122,8 +123,9 @@ class SuperofficeSyncPull(models.AbstractModel):
         stats.streak = 0
         return [by_so_id[so_id] for so_id in by_so_id if so_id in later]
 
-    def _apply_planned(self, connection, fields_, link, entity, step, how):
+    def _apply_planned(self, connection, fields_, link, entity, step, how, odoo_values):
         """Apply one planned record that writes Odoo only; returns the outcome to count.
+        ``odoo_values``: the page's Odoo values before the write, by record id.
 
         The same writes ``_sync_entity`` makes when the merge has nothing for SuperOffice."""
         if how == "unchanged":
@@ -135,7 +137,8 @@ class SuperofficeSyncPull(models.AbstractModel):
         if to_odoo:
             record = link._odoo_record()
             record._superoffice_apply(to_odoo, fields_, connection)
-            new_base = self._settled_base(connection, record, fields_, new_base, to_odoo)
+            new_base = self._settled_base(connection, record, fields_, new_base, to_odoo,
+                                          before=odoo_values.get(record.id))
             self._post_new_holds(record, fields_, link.base_snapshot, new_base)
             not_taken = self._new_holds(link.base_snapshot, new_base, sides=("so",))
             to_odoo = {k: v for k, v in to_odoo.items() if k not in not_taken}

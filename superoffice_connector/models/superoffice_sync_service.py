@@ -316,7 +316,8 @@ class SuperofficeSyncService(models.AbstractModel):
         new_base = result.new_base
         if result.to_odoo:
             record._superoffice_apply(result.to_odoo, fields_, connection)
-            new_base = self._settled_base(connection, record, fields_, new_base, result.to_odoo)
+            new_base = self._settled_base(connection, record, fields_, new_base, result.to_odoo,
+                                          before=odoo_values)
         self._post_new_holds(record, fields_, base, new_base)
         # a SuperOffice value Odoo could not take (now held) was not an update of Odoo
         not_taken = self._new_holds(base, new_base, sides=("so",))
@@ -339,17 +340,24 @@ class SuperofficeSyncService(models.AbstractModel):
         return transforms.Lookups()
 
     @api.model
-    def _settled_base(self, connection, record, fields_, base, written):
+    def _settled_base(self, connection, record, fields_, base, written, before=None):
         """The base after writing ``written`` to Odoo: a value Odoo could not take (a list
         value or a user with no Odoo match) keeps the value Odoo really has, so the next merge
-        does not read the gap as an Odoo edit and clear the SuperOffice value."""
+        does not read the gap as an Odoo edit and clear the SuperOffice value. With ``before``
+        (Odoo's values before the write), a value the write changed as a side effect is held
+        too (see :meth:`_settled`)."""
         actual = record._superoffice_values(fields_, connection)
-        return self._settled(fields_, base, written, actual)
+        return self._settled(fields_, base, written, actual, before)
 
     @api.model
-    def _settled(self, fields_, base, written, actual):
+    def _settled(self, fields_, base, written, actual, before=None):
         """:meth:`_settled_base` with the values Odoo holds after the write (``actual``): the
-        SuperOffice value Odoo could not take is held (``sync.merge.hold``)."""
+        SuperOffice value Odoo could not take is held (``sync.merge.hold``).
+
+        A mapped value not written that the write changed all the same (``before`` differs
+        from ``actual``; e.g. Odoo clears a project's start date when its end date is cleared)
+        is SuperOffice's value Odoo lost: held as well, so that the next merge does not read it
+        as an Odoo edit and send the loss to SuperOffice."""
         by_key = {f.key: f for f in fields_}
         base = dict(base)
         if merge.HELD in base:
@@ -360,6 +368,11 @@ class SuperofficeSyncService(models.AbstractModel):
                     base[key] = actual[key]  # an owner: merge.mask_unresolved's part
                 else:
                     merge.hold(base, key, "so", value, actual[key])
+        for key, value in (before or {}).items():
+            if key in written or key not in actual or key not in by_key or key not in base:
+                continue
+            if not canonical.equal(by_key[key], actual[key], value):
+                merge.hold(base, key, "so", base[key], actual[key])
         return base
 
     @api.model

@@ -254,3 +254,26 @@ class TestProjectStartDate(ProjectValuesCase):
             self.assertEqual(len(note), 1)
             self.assertIn("only together with an end date", note[0])
             self.assert_in_step(project, connection)
+
+    def test_end_date_cleared_in_superoffice_keeps_superoffices_start_date(self):
+        # Odoo clears both planned dates when one is cleared: the start date it loses that way
+        # is SuperOffice's, held, and never sent back to SuperOffice as an empty date
+        for user, company, connection in self.sides():
+            name = f"Ends open {company.name}"
+            so_project = self.so_create_project(name, **DATES, ProjectStatus={"Id": PLANNED})
+            project = self.user_project(user, company, name)
+            self.connect(user, company, project, so_project["ProjectId"],
+                         {"status": "superoffice"})
+            link = self.assert_in_step(project, connection)
+            self.assertEqual(str(project.sudo().date_start), START[:10])
+            self.sim.store.patch("project", link.so_id, {"EndDate": "0001-01-01T00:00:00"})
+            connection._sync_link(link)
+            self.assertFalse(project.sudo().date)
+            self.assertEqual(self.so_project(link.so_id)["StartDate"], START)
+            connection._sync_link(link)
+            self.assertEqual(self.so_project(link.so_id)["StartDate"], START)
+            note = self.notes(project, START[:10])
+            self.assertEqual(len(note), 1)
+            self.assertIn("only together with an end date", note[0])
+            self.assert_in_step(project, connection)
+            self.assertEqual(self.so_project(link.so_id)["StartDate"], START)
