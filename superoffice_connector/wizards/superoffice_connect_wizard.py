@@ -92,6 +92,7 @@ class SuperofficeConnectWizard(models.TransientModel):
             return values
         wizard = self._new(values)
         wizard._check_user_may_edit(record)
+        record._check_superoffice_not_erp_linked()
         if wizard._link_of(record):
             raise UserError(self.env._(
                 "%(name)s is already linked to SuperOffice.", name=record.display_name
@@ -288,6 +289,7 @@ class SuperofficeConnectWizard(models.TransientModel):
             ))
 
     def _check_not_linked(self, record):
+        record._check_superoffice_not_erp_linked()
         if self._link_of(record):
             raise UserError(self.env._(
                 "%(name)s is already linked to SuperOffice.", name=record.display_name

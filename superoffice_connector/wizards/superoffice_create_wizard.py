@@ -104,6 +104,7 @@ class SuperofficeCreateWizard(models.TransientModel):
             raise UserError(self.env._(
                 "%(name)s is already linked to SuperOffice.", name=record.display_name
             ))
+        record._check_superoffice_not_erp_linked()
         if values["entity_type"] == "person":
             parent = record.parent_id.commercial_partner_id
             link = wizard._link_of(parent) if parent else None

@@ -327,7 +327,9 @@ class SuperofficeWizardMixin(models.AbstractModel):
         record = record if record is not None else self._record()
         if record and not record.has_access("write"):
             return self.env._("You may not edit %(name)s.", name=record.display_name)
-        return False
+        # checked before the POST: a record SuperOffice's ERP Sync links would otherwise get a
+        # second SuperOffice company, refused only when its link is stored
+        return (record and record._superoffice_erp_refusal()) or False
 
     def _link_of(self, record, connection=None):
         connection = connection or self.connection_id
