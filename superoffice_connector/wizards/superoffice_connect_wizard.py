@@ -248,7 +248,8 @@ class SuperofficeConnectWizard(models.TransientModel):
         if applied.to_odoo:
             record._superoffice_apply(applied.to_odoo)
             applied.base = self._settled_base(record, applied.base, applied.to_odoo)
-            service._post_new_holds(record, self._fmaps(), old_base, applied.base, sides=("so",))
+            service._post_new_holds(record, self._fmaps(), old_base, applied.base, sides=("so",),
+                                     entity=entity)
         # a difference already held (and told) when the conflict was resolved is not told again
         told = service._new_holds(old_base, applied.base, sides=("odoo",))
         skipped = [(key, sentence) for key, sentence in skipped if key in told]

@@ -228,7 +228,7 @@ class SuperofficeCreateWizard(models.TransientModel):
             ))
         service = self.env["superoffice.sync.service"]
         settled = service._settled(fmaps, base, to_odoo, after)
-        service._post_new_holds(record, fmaps, base, settled, sides=("so",))
+        service._post_new_holds(record, fmaps, base, settled, sides=("so",), entity=entity)
         return settled
 
     def _lock(self, record):

@@ -273,7 +273,7 @@ class SuperofficeImportWizard(models.TransientModel):
         for key, _sentence in skipped:
             merge.hold(base, key, "odoo", base[key], so_values[key])
         self.env["superoffice.sync.service"]._post_new_holds(
-            record, self._fmaps(), {}, base, sides=("so",)
+            record, self._fmaps(), {}, base, sides=("so",), entity=entity
         )
         link = self._create_link(record, self.entity_type, self.so_id, base, self.actor_type)
         if self.entity_type == "company" and self.with_persons:
