@@ -5,7 +5,9 @@ connected ERP Sync connection) is synchronized by SuperOffice's engine only:
 
 * when SuperOffice links it, an existing link of the addon's own sync is disconnected (the
   chatter says why) so the pull and push crons no longer touch it;
-* the addon refuses to link it again (Connect, Create, Import);
+* the addon refuses to link it again (Connect, Create, Import), before anything is written on
+  either side: Create in SuperOffice checks it before its POST, so no second SuperOffice company
+  is made; the form does not offer Connect or Create in SuperOffice on such a record;
 * the pull and push skip it even if a link was left in a state they would sync
   (``superoffice.sync.service._read_and_sync``);
 * the record's SuperOffice tab says it is linked from SuperOffice, as which actor, and through
@@ -13,7 +15,7 @@ connected ERP Sync connection) is synchronized by SuperOffice's engine only:
 """
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 
 class SuperofficeLink(models.Model):
@@ -57,12 +59,43 @@ class ErpOwnedMixin(models.AbstractModel):
                 "ERP Sync engine synchronizes it.",
                 actor=row.actor_type, connection=row.connection_id.name) if row else False
 
+    def _superoffice_erp_refusal(self):
+        """Why the addon's own sync may not link this record (SuperOffice's ERP Sync engine
+        synchronizes it), or ``False``."""
+        self.ensure_one()
+        row = self.env["superoffice.erp.record"].sudo().search([
+            (self.env["superoffice.erp.record"]._record_field(self), "=", self.id),
+            ("connection_id.active", "=", True), ("connection_id.state", "=", "connected"),
+        ], limit=1)
+        if not row:
+            return False
+        return self.env._(
+            "%(name)s is linked from SuperOffice through ERP Sync (%(connection)s): SuperOffice's "
+            "engine synchronizes it, so it cannot also be connected to or created in SuperOffice "
+            "here.", name=self.display_name, connection=row.connection_id.name)
+
+    def _check_superoffice_not_erp_linked(self):
+        for record in self:
+            refusal = record._superoffice_erp_refusal()
+            if refusal:
+                raise UserError(refusal)
+
 
 class ResPartner(models.Model):
     _name = "res.partner"
     _inherit = ["res.partner", "superoffice.erp.owned.mixin"]
 
+    def _superoffice_wizard_action(self, which):
+        if which in ("connect", "create") and not self.superoffice_link_id:
+            self._check_superoffice_not_erp_linked()
+        return super()._superoffice_wizard_action(which)
+
 
 class ProjectProject(models.Model):
     _name = "project.project"
     _inherit = ["project.project", "superoffice.erp.owned.mixin"]
+
+    def _superoffice_wizard_action(self, which):
+        if which in ("connect", "create") and not self.superoffice_link_id:
+            self._check_superoffice_not_erp_linked()
+        return super()._superoffice_wizard_action(which)

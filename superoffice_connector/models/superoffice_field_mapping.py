@@ -160,12 +160,14 @@ class SuperofficeFieldMapping(models.Model):
 
     @api.model
     def _field_maps(self, entity_type):
-        """Active mapping of ``entity_type`` as a tuple of ``FieldMap`` (cached per registry)."""
-        return self._field_maps_cached(entity_type)
+        """Active mapping of ``entity_type`` as a tuple of ``FieldMap`` (cached per registry and
+        language: the labels are shown to the user, in the resolve step, on the SuperOffice
+        tab and in chatter notes, so they are read in the user's language)."""
+        return self._field_maps_cached(entity_type, self.env.lang or "en_US")
 
-    @tools.ormcache("entity_type")
-    def _field_maps_cached(self, entity_type):
-        lines = self.sudo().with_context(active_test=True, lang="en_US").search(
+    @tools.ormcache("entity_type", "lang")
+    def _field_maps_cached(self, entity_type, lang):
+        lines = self.sudo().with_context(active_test=True, lang=lang).search(
             [("entity_type", "=", entity_type)]
         )
         return tuple(line._to_field_map() for line in lines)

@@ -8,7 +8,7 @@ person again. The difference is told once, in the record's chatter, when the hol
 
 from odoo import api, models
 
-from ..sync import canonical, merge
+from ..sync import merge
 
 
 class SuperofficeSyncService(models.AbstractModel):
@@ -79,20 +79,22 @@ class SuperofficeSyncService(models.AbstractModel):
         return sentences
 
     @api.model
-    def _post_new_holds(self, record, fields_, old_base, new_base, sides=("odoo", "so")):
+    def _post_new_holds(self, record, fields_, old_base, new_base, sides=("odoo", "so"),
+                         entity=None):
         """Tell once, in the record's chatter, which values one side holds that the other side
         cannot represent (they are not synchronized until one side changes)."""
         holds = self._new_holds(old_base, new_base, sides)
         if not holds:
             return
         by_key = {f.key: f for f in fields_}
+        connection = record.sudo().superoffice_link_ids.connection_id[:1]
         sentences = []
         for key, (side, value) in holds.items():
             fmap = by_key.get(key)
             if fmap is None:
                 continue
-            shown = canonical.display(fmap, value) or "-"
-            kept = canonical.display(fmap, new_base.get(key)) or "-"
+            shown = record._superoffice_display(fmap, value, connection, entity) or "-"
+            kept = record._superoffice_display(fmap, new_base.get(key), connection, entity) or "-"
             if side == "odoo":
                 sentences.append(self.env._(
                     "%(field)s %(value)s was not sent: SuperOffice has no matching value and "

@@ -150,7 +150,8 @@ class SuperofficeSyncMixin(models.AbstractModel):
             snapshot = link.base_snapshot or {}
             rows = [
                 Markup("<tr><th class='pe-3'>%s</th><td>%s</td></tr>")
-                % (fmap.label, canonical.display(fmap, snapshot.get(fmap.key)))
+                % (fmap.label, record._superoffice_display(
+                    fmap, snapshot.get(fmap.key), link.connection_id))
                 for fmap in link._mapping()
                 if fmap.show_on_tab
             ]

@@ -317,3 +317,86 @@ class SuperofficeSyncMixin(models.AbstractModel):
             record.message_subscribe(partner_ids=to_add.ids)
         if to_remove:
             record.message_unsubscribe(partner_ids=to_remove.ids)
+
+    # ------------------------------------------------------------------ values shown
+
+    @api.model
+    def _superoffice_display(self, fmap, value, connection, entity=None):
+        """``value`` of ``fmap`` as a person knows it, for screens and chatter notes: an owner
+        by the Odoo user's name (else the SuperOffice user's in ``entity``), a person's company
+        and project members by name (the linked Odoo record's, else the name ``entity`` gives),
+        never as ids or logins; a country by its name in the user's language; anything else as
+        ``canonical.display`` shows it."""
+        kind = canonical.kind_of(fmap)
+        value = canonical.normalize(fmap, value)
+        if value is None or value == []:
+            return canonical.display(fmap, value)
+        raw = getattr(entity, "raw", None) or {}
+        if kind == "owner":
+            return self._superoffice_owner_name(str(value), raw) or canonical.display(fmap, value)
+        if kind == "ref":
+            return self._superoffice_ref_name(int(value), raw, connection)
+        if kind == "members":
+            return ", ".join(self._superoffice_member_names(value, raw, connection))
+        if kind == "country":
+            # Odoo's name of the country, in the user's language
+            country = self.env["res.country"].search([("code", "=ilike", value)], limit=1)
+            if country:
+                return f"{country.name} ({country.code})"
+        return canonical.display(fmap, value)
+
+    @api.model
+    def _superoffice_owner_name(self, value, raw):
+        if value.startswith("associate:"):
+            associate = raw.get("Associate") or {}
+            if str(associate.get("AssociateId")) == value.partition(":")[2]:
+                return associate.get("FullName") or associate.get("Name")
+            return None
+        Users = self.env["res.users"].sudo().with_context(active_test=False)
+        for field in ("email", "login"):
+            user = Users.search([(field, "=ilike", value)], limit=2)
+            if len(user) == 1:
+                return user.name
+        return None
+
+    @api.model
+    def _superoffice_ref_name(self, so_id, raw, connection):
+        contact = raw.get("Contact") or {}
+        if contact.get("ContactId") == so_id and contact.get("Name"):
+            return contact["Name"]
+        partner = self._superoffice_partner_of(connection, "company", so_id)
+        return partner.display_name if partner else self.env._(
+            "SuperOffice company %(id)s", id=so_id)
+
+    @api.model
+    def _superoffice_member_names(self, keys, raw, connection):
+        """The names of project members ``keys`` (``p:<id>`` persons, ``c:<id>`` companies)."""
+        wanted = []
+        for key in keys:
+            prefix, _sep, so_id = str(key).partition(":")
+            if so_id.isdigit():
+                wanted.append(("person" if prefix == "p" else "company", int(so_id)))
+        linked = {}
+        if connection and wanted:
+            links = self.env["superoffice.link"].sudo().search([
+                ("connection_id", "=", connection.id),
+                ("entity_type", "in", ["person", "company"]),
+                ("so_id", "in", [so_id for _type, so_id in wanted]),
+            ])
+            linked = {(link.entity_type, link.so_id): link.partner_id.name
+                      for link in links}
+        named = {}
+        for member in raw.get("ProjectMembers") or ():
+            if member.get("PersonId"):
+                named[("person", member["PersonId"])] = member.get("FullName")
+            elif member.get("ContactId"):
+                named[("company", member["ContactId"])] = member.get("ContactName")
+        names = []
+        for entity_type, so_id in wanted:
+            name = linked.get((entity_type, so_id)) or named.get((entity_type, so_id))
+            if not name:
+                name = (self.env._("SuperOffice person %(id)s", id=so_id)
+                        if entity_type == "person"
+                        else self.env._("SuperOffice company %(id)s", id=so_id))
+            names.append(name)
+        return names

@@ -318,7 +318,7 @@ class SuperofficeSyncService(models.AbstractModel):
             record._superoffice_apply(result.to_odoo, fields_, connection)
             new_base = self._settled_base(connection, record, fields_, new_base, result.to_odoo,
                                           before=odoo_values)
-        self._post_new_holds(record, fields_, base, new_base)
+        self._post_new_holds(record, fields_, base, new_base, entity=entity)
         # a SuperOffice value Odoo could not take (now held) was not an update of Odoo
         not_taken = self._new_holds(base, new_base, sides=("so",))
         to_odoo = {k: v for k, v in result.to_odoo.items() if k not in not_taken}

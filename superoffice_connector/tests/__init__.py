@@ -32,3 +32,6 @@ from . import test_erp_page_tour
 from . import test_project_values
 from . import test_list_values
 from . import test_list_values_tour
+from . import test_partner_merge
+from . import test_names_shown
+from . import test_norwegian_labels

@@ -194,7 +194,8 @@ class SuperOfficeMixin:
         fields_ = [f for f in link._mapping() if f.direction != "none" and f.so_field
                    and f.odoo_field]
         odoo_values = record._superoffice_values(fields_, connection)
-        so_values = self._so_values(link, fields_)
+        entity = link.connection_id._get_client().service(KIND[link.entity_type]).get(link.so_id)
+        so_values = transforms.from_superoffice(link.entity_type, entity, fields_)
         base = link.base_snapshot or {}
         odoo_shown = dict(odoo_values)
         held = merge.mask_held(fields_, odoo_shown, so_values, base)
@@ -208,7 +209,8 @@ class SuperOfficeMixin:
                 f"{fmap.label}: Odoo has {odoo_values.get(fmap.key)!r}, SuperOffice {so_value!r}",
             )
             if fmap.key in held:
-                shown = canonical.display(fmap, held[fmap.key][1])
+                # as the note shows it: members, companies and owners by name
+                shown = record._superoffice_display(fmap, held[fmap.key][1], connection, entity)
                 self.assertIn(shown, notes, f"{fmap.label} {shown}: the difference is told")
         stored = copy.deepcopy(self.sim.store.get(KIND[link.entity_type], link.so_id))
         outcome = connection._sync_link(link)

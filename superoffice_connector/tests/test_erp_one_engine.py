@@ -1,10 +1,10 @@
 """One engine per record: a record linked through SuperOffice's ERP Sync is synchronized by
 SuperOffice's engine only, never also by the addon's own pull and push."""
 
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
-from .common import SuperOfficeMixin
+from .common import USER_GROUP, SuperOfficeMixin
 from .erp_common import Actor, ErpCase
 
 
@@ -68,3 +68,36 @@ class TestErpOneEngine(SuperOfficeMixin, ErpCase):
         self.assertTrue(partner.superoffice_erp_linked)
         row = self.env["superoffice.erp.record"].search([("partner_id", "=", partner.id)])
         self.assertTrue(row.created_by_superoffice)
+
+    def test_create_in_superoffice_is_refused_before_any_write(self):
+        """A Create in SuperOffice dialog opened before SuperOffice's ERP Sync linked the record
+        sends nothing: the refusal comes before the POST, so SuperOffice keeps one company."""
+        groups = (USER_GROUP, "base.group_partner_manager", "project.group_project_manager")
+        user_a = self.make_user("so_erp_user_a", groups=groups, company=self.company_a)
+        user_b = self.make_user("so_erp_user_b", groups=groups, company=self.company_b)
+        connection_b = self.create_connection(self.env, self.sim, name="SO of B",
+                                              company_id=self.company_b.id)
+        self.connection.allow_create_superoffice = True
+        connection_b.allow_create_superoffice = True
+        Wizard = self.env["superoffice.create.wizard"]
+        opened = Wizard.with_user(user_a)._open_for(self.acme.with_user(user_a))
+        contacts = self.sim.store.count("contact")
+        self.save_from_superoffice(self.acme, NAME="Acme AS")
+        acme = self.acme.with_user(user_a)
+        with self.assertRaisesRegex(UserError, "linked from SuperOffice through ERP Sync"):
+            Wizard.with_user(user_a).browse(opened["res_id"]).action_create()
+        self.assertEqual(self.sim.store.count("contact"), contacts)
+        self.assertFalse(acme.superoffice_link_ids)
+        for action in (acme.action_superoffice_create, acme.action_superoffice_connect):
+            with self.assertRaisesRegex(UserError, "Acme AS is linked from SuperOffice"):
+                action()
+        self.save_from_superoffice(self.project, "Project", NAME="Relaunch")
+        with self.assertRaisesRegex(UserError, "Relaunch is linked from SuperOffice"):
+            self.project.with_user(user_a).action_superoffice_create()
+        # company B's record, which no ERP Sync links, is created in SuperOffice as before
+        other = self.other.with_user(user_b)
+        action = other.action_superoffice_create()
+        Wizard.with_user(user_b).browse(action["res_id"]).action_create()
+        self.assertEqual(self.sim.store.count("contact"), contacts + 1)
+        self.assertEqual(other.superoffice_link_id.connection_id, connection_b)
+        self.assert_in_step(self.other)

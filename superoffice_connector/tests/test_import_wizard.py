@@ -1,7 +1,7 @@
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
-from .common import SuperOfficeCase
+from .common import ADMIN_GROUP, USER_GROUP, SuperOfficeCase
 
 
 @tagged("post_install", "-at_install")
@@ -92,3 +92,54 @@ class TestImportWizard(SuperOfficeCase):
         self.assertFalse(form.allowed)
         with self.assertRaises(UserError):
             form.save().action_search()
+
+    def test_company_without_connection_is_told_who_can_add_one(self):
+        """A user of a company with no connection is not told that "this connection" refuses:
+        the dialog says the company has none and names who can add one; a user of the company
+        with a connection creates as before."""
+        company_c = self.env["res.company"].create({"name": "Company Without SO"})
+        user_c = self.make_user("import_user_c", groups=(USER_GROUP, "base.group_partner_manager"),
+                                company=company_c)
+        self.make_user("import_admin_c", groups=(ADMIN_GROUP,), company=company_c,
+                       name="Connie Admin")
+        user_a = self.make_user("import_user_a", groups=(USER_GROUP, "base.group_partner_manager"),
+                                company=self.company)
+        contact = self.so_create_contact("Walled Import AS")
+        form = Form(self.env["superoffice.import.wizard"].with_user(user_c))
+        self.assertFalse(form.connection_id)
+        self.assertFalse(form.allowed)
+        self.assertIn("Your company Company Without SO has no SuperOffice connection",
+                      form.blocked_reason)
+        self.assertIn("Connie Admin", form.blocked_reason)
+        self.assertNotIn("This connection", form.blocked_reason)
+        # the dialog cannot search (its Search button is hidden); a call is refused all the same
+        wizard = self.env["superoffice.import.wizard"].with_user(user_c).new(
+            {"entity_type": "company", "search_text": "Walled Import"})
+        with self.assertRaisesRegex(UserError, "has no SuperOffice connection"):
+            wizard.action_search()
+        self.assertFalse(self.env["superoffice.link"].search([("so_id", "=", contact["ContactId"])]))
+        form = Form(self.env["superoffice.import.wizard"].with_user(user_a))
+        self.assertEqual(form.connection_id, self.connection)
+        self.assertTrue(form.allowed)
+        form.search_text = "Walled Import"
+        wizard = form.save()
+        wizard.action_search()
+        wizard.hit_ids.filtered(lambda h: h.so_id == contact["ContactId"]).action_pick()
+        action = wizard.action_create_in_odoo()
+        partner = self.env["res.partner"].browse(action["res_id"])
+        self.assertEqual(partner.company_id, self.company)
+        self.assert_in_step(partner)
+
+    def test_persons_box_is_ticked_and_unticking_creates_the_company_alone(self):
+        contact = self.so_create_contact("Alone AS")
+        self.sim.store.create("person", {
+            "Firstname": "Per", "Lastname": "Alone", "Contact": {"ContactId": contact["ContactId"]},
+        })
+        wizard = self.picked("Alone AS", contact["ContactId"])
+        self.assertTrue(wizard.with_persons)
+        self.assertEqual(wizard.person_count, 1)
+        wizard.with_persons = False
+        partner = self.env["res.partner"].browse(wizard.action_create_in_odoo()["res_id"])
+        self.assertFalse(partner.child_ids)
+        self.assertEqual(len(self.sim.store.persons_of(contact["ContactId"])), 1)
+        self.assert_in_step(partner)

@@ -83,3 +83,50 @@ class TestConnectTour(SuperOfficeHttpCase):
     @staticmethod
     def _connection_url(connection):
         return f"/odoo/action-superoffice_connector.superoffice_connection_action/{connection.id}"
+
+
+@tagged("post_install", "-at_install")
+class TestErpLinkedAndNamesTour(SuperOfficeHttpCase):
+    """On screen: no Connect or Create in SuperOffice on a record SuperOffice's ERP Sync links;
+    names, not ids, in the resolve step."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.ref("base.user_admin").write({"group_ids": [
+            (4, cls.env.ref(USER_GROUP).id), (4, cls.env.ref(ADMIN_GROUP).id),
+        ]})
+        cls.connection.allow_create_superoffice = True
+
+    def test_no_connect_nor_create_on_a_record_erp_sync_links(self):
+        partner = self.env["res.partner"].create({"name": "Tour Erp Linked AS",
+                                                  "is_company": True})
+        erp = self.env["superoffice.erp.connection"].create({"name": "Tour ERP Sync"})
+        erp.write({"state": "connected", "guid": "tour-erp-guid"})
+        self.env["superoffice.erp.record"]._mark(erp, "Customer", partner)
+        contacts = self.sim.store.count("contact")
+        self.start_tour(f"/odoo/contacts/{partner.id}", "superoffice_erp_linked_tour",
+                        login="admin")
+        self.assertEqual(self.sim.store.count("contact"), contacts)
+        self.assertFalse(partner.superoffice_link_ids)
+
+    def test_resolve_step_shows_the_persons_company_by_name(self):
+        name = "Lighthouse Harbour Maritime Logistics Holding AS"
+        contact = self.sim.store.create("contact", {"Name": name})
+        company = self.env["res.partner"].create({"name": name, "is_company": True})
+        self.env["superoffice.link"].create({
+            "connection_id": self.connection.id, "entity_type": "company",
+            "so_id": contact["ContactId"], "partner_id": company.id, "actor_type": "customer",
+            "base_snapshot": company._superoffice_values(self.connection._mapping("company"),
+                                                         self.connection),
+        })
+        so_person = self.sim.store.create("person", {
+            "Firstname": "Kari", "Lastname": "Nameshown",
+            "Contact": {"ContactId": contact["ContactId"]},
+        })
+        person = self.env["res.partner"].create({"name": "Kari Nameshown",
+                                                 "parent_id": company.id})
+        self.start_tour(f"/odoo/contacts/{person.id}", "superoffice_person_names_tour",
+                        login="admin")
+        self.assertEqual(person.superoffice_link_ids.so_id, so_person["PersonId"])
+        self.assert_in_step(person)

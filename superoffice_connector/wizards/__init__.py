@@ -1,4 +1,5 @@
 from . import (
+    base_partner_merge_automatic_wizard,
     superoffice_connect_lines,
     superoffice_connect_wizard,
     superoffice_connect_wizard_search,

@@ -92,6 +92,7 @@ class SuperofficeConnectWizard(models.TransientModel):
             return values
         wizard = self._new(values)
         wizard._check_user_may_edit(record)
+        record._check_superoffice_not_erp_linked()
         if wizard._link_of(record):
             raise UserError(self.env._(
                 "%(name)s is already linked to SuperOffice.", name=record.display_name
@@ -247,7 +248,8 @@ class SuperofficeConnectWizard(models.TransientModel):
         if applied.to_odoo:
             record._superoffice_apply(applied.to_odoo)
             applied.base = self._settled_base(record, applied.base, applied.to_odoo)
-            service._post_new_holds(record, self._fmaps(), old_base, applied.base, sides=("so",))
+            service._post_new_holds(record, self._fmaps(), old_base, applied.base, sides=("so",),
+                                     entity=entity)
         # a difference already held (and told) when the conflict was resolved is not told again
         told = service._new_holds(old_base, applied.base, sides=("odoo",))
         skipped = [(key, sentence) for key, sentence in skipped if key in told]
@@ -288,6 +290,7 @@ class SuperofficeConnectWizard(models.TransientModel):
             ))
 
     def _check_not_linked(self, record):
+        record._check_superoffice_not_erp_linked()
         if self._link_of(record):
             raise UserError(self.env._(
                 "%(name)s is already linked to SuperOffice.", name=record.display_name

@@ -104,6 +104,7 @@ class SuperofficeCreateWizard(models.TransientModel):
             raise UserError(self.env._(
                 "%(name)s is already linked to SuperOffice.", name=record.display_name
             ))
+        record._check_superoffice_not_erp_linked()
         if values["entity_type"] == "person":
             parent = record.parent_id.commercial_partner_id
             link = wizard._link_of(parent) if parent else None
@@ -227,7 +228,7 @@ class SuperofficeCreateWizard(models.TransientModel):
             ))
         service = self.env["superoffice.sync.service"]
         settled = service._settled(fmaps, base, to_odoo, after)
-        service._post_new_holds(record, fmaps, base, settled, sides=("so",))
+        service._post_new_holds(record, fmaps, base, settled, sides=("so",), entity=entity)
         return settled
 
     def _lock(self, record):

@@ -70,16 +70,24 @@ class SuperofficeImportWizard(models.TransientModel):
     so_id = fields.Integer(string="SuperOffice ID", readonly=True)
     so_name = fields.Char(string="SuperOffice record", readonly=True)
     line_ids = fields.One2many("superoffice.import.wizard.line", "wizard_id", string="Values")
-    with_persons = fields.Boolean(string="Also create its persons as contacts", default=True)
+    # Ticked: the dialog is the one place that brings a company's persons over at once (README,
+    # "Create in Odoo"); unticking it creates the company alone.
+    with_persons = fields.Boolean(
+        string="Also create its persons as contacts", default=True,
+        help="Ticked by default: the company's SuperOffice persons are created as its contacts "
+             "and linked. Untick it to create the company alone.")
     person_count = fields.Integer(readonly=True)
     duplicate_id = fields.Many2one("res.partner", string="Existing partner", readonly=True)
     duplicate_reason = fields.Char(readonly=True)
     allowed = fields.Boolean(compute="_compute_allowed")
+    blocked_reason = fields.Char(compute="_compute_allowed")
 
     @api.depends("connection_id.allow_create_odoo")
+    @api.depends_context("allowed_company_ids")
     def _compute_allowed(self):
         for wizard in self:
-            wizard.allowed = bool(wizard.connection_id.allow_create_odoo)
+            wizard.blocked_reason = wizard._blocked_reason()
+            wizard.allowed = not wizard.blocked_reason
 
     @api.model
     def default_get(self, fields_list):
@@ -91,12 +99,35 @@ class SuperofficeImportWizard(models.TransientModel):
             values["entity_type"] = "company"
         return values
 
-    def _check_allowed(self):
+    def _blocked_reason(self):
+        """Why nothing can be created in Odoo from this dialog, or ``False``."""
+        if not self.connection_id:
+            # a company without a connection: the dialog has nothing to search, and the user
+            # is told who can add one rather than that "this connection" refuses
+            company = self.env.company
+            admins = self.env.ref(
+                "superoffice_connector.superoffice_connector_group_admin"
+            ).sudo().all_user_ids.filtered(lambda user: company in user.company_ids and user.active
+                                           and not user.share)
+            return self.env._(
+                "Your company %(company)s has no SuperOffice connection. A SuperOffice "
+                "administrator of %(company)s (%(admins)s) can add one under SuperOffice → "
+                "Configuration → Connections.",
+                company=company.name,
+                admins=", ".join(admins.mapped("name")) or self.env._("none yet: an Odoo "
+                                                                      "administrator can name one"),
+            )
         if not self.connection_id.allow_create_odoo:
-            raise UserError(self.env._(
+            return self.env._(
                 "The connection %(name)s does not allow creating records in Odoo.",
                 name=self.connection_id.display_name,
-            ))
+            )
+        return False
+
+    def _check_allowed(self):
+        reason = self._blocked_reason()
+        if reason:
+            raise UserError(reason)
 
     # ------------------------------------------------------------------ search
 
@@ -245,7 +276,7 @@ class SuperofficeImportWizard(models.TransientModel):
         for key, _sentence in skipped:
             merge.hold(base, key, "odoo", base[key], so_values[key])
         self.env["superoffice.sync.service"]._post_new_holds(
-            record, self._fmaps(), {}, base, sides=("so",)
+            record, self._fmaps(), {}, base, sides=("so",), entity=entity
         )
         link = self._create_link(record, self.entity_type, self.so_id, base, self.actor_type)
         if self.entity_type == "company" and self.with_persons:

@@ -255,21 +255,10 @@ class SuperofficeWizardMixin(models.AbstractModel):
     # ------------------------------------------------------------------ values shown and typed
 
     def _display(self, fmap, value, entity=None):
-        """``value`` as the user knows it: an owner by name (the Odoo user's, else the name of
-        the SuperOffice user in ``entity``), anything else as ``canonical.display`` shows it."""
-        if canonical.kind_of(fmap) == "owner" and value:
-            value = str(value)
-            if value.startswith("associate:"):
-                associate = (entity.raw.get("Associate") if entity is not None else None) or {}
-                if str(associate.get("AssociateId")) == value.partition(":")[2]:
-                    name = associate.get("FullName") or associate.get("Name")
-                    if name:
-                        return name
-            else:
-                user = self._user_of(value)
-                if user:
-                    return user.name
-        return canonical.display(fmap, value)
+        """``value`` as the user knows it: owners, companies and project members by name
+        (``superoffice.sync.mixin._superoffice_display``)."""
+        return self.env["res.partner"]._superoffice_display(
+            fmap, value, self.connection_id, entity)
 
     def _user_of(self, text):
         """The Odoo user a typed or canonical owner names (name, login or e-mail address)."""
@@ -327,7 +316,9 @@ class SuperofficeWizardMixin(models.AbstractModel):
         record = record if record is not None else self._record()
         if record and not record.has_access("write"):
             return self.env._("You may not edit %(name)s.", name=record.display_name)
-        return False
+        # checked before the POST: a record SuperOffice's ERP Sync links would otherwise get a
+        # second SuperOffice company, refused only when its link is stored
+        return (record and record._superoffice_erp_refusal()) or False
 
     def _link_of(self, record, connection=None):
         connection = connection or self.connection_id
