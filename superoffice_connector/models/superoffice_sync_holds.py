@@ -8,7 +8,7 @@ person again. The difference is told once, in the record's chatter, when the hol
 
 from odoo import api, models
 
-from ..sync import merge
+from ..sync import canonical, merge
 
 
 class SuperofficeSyncService(models.AbstractModel):
