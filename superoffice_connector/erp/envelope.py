@@ -159,6 +159,11 @@ def leave_out_long_values(actor):
     return long_keys
 
 
+def actor_item(actor):
+    """One actor as an item of a list answer (to measure it and write it once)."""
+    return _write_actor(wire.value("actor_type_name"), actor)
+
+
 def item_sizes(kind, payload):
     """The size in bytes of each item of a list payload (actors, list items) as written."""
     if kind == "actors":
@@ -230,7 +235,7 @@ def _write_field(meta):
                "".join(parts[m] for m in wire.value("field_members")))
 
 
-def _write_payload(name, kind, payload):
+def _write_payload(name, kind, payload, items=None):
     if kind == "strings":
         return _write_strings(name, payload or [])
     if kind == "dict":
@@ -240,8 +245,9 @@ def _write_payload(name, kind, payload):
             return f'<a:{name} i:nil="true"/>'
         return _write_actor(name, payload)
     if kind == "actors":
-        type_name = wire.value("actor_type_name")
-        return _el("a", name, "".join(_write_actor(type_name, a) for a in payload or []))
+        if items is None:
+            items = [actor_item(a) for a in payload or []]
+        return _el("a", name, "".join(items))
     if kind == "fields":
         return _el("a", name, "".join(_write_field(m) for m in payload or []))
     raise ValueError(kind)
@@ -255,8 +261,9 @@ def _envelope(inner):
     ).encode()
 
 
-def build_response(operation, result, payload=None):
-    """The response envelope of ``operation`` with ``result`` (a :class:`Result`) and its payload."""
+def build_response(operation, result, payload=None, items=None):
+    """The response envelope of ``operation`` with ``result`` (a :class:`Result`) and its payload
+    (for a list of actors, ``items`` may give them already written by :func:`actor_item`)."""
     result = result or Result()
     element = wire.operation_element(operation)
     quota = wire.value("max_string_content_length")  # explanations, not data: clipped
@@ -270,7 +277,7 @@ def build_response(operation, result, payload=None):
     inner = "".join(base[m] for m in wire.value("result_members"))
     spec = wire.OPERATIONS[operation][1]
     if spec:
-        inner += _write_payload(spec[0], spec[1], payload)
+        inner += _write_payload(spec[0], spec[1], payload, items)
     result_name = element + wire.value("result_suffix")
     return _envelope(
         f'<{element}{wire.value("response_suffix")} xmlns="{wire.value("service_namespace")}">'
