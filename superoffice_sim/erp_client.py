@@ -3,6 +3,10 @@
 It writes requests as SuperOffice's WCF client would under the connector's wire table
 (``superoffice_connector.erp.wire``: the best reading of the unpublished WSDL) and reads the
 answers with the standard library's ElementTree, independently of the connector's own parser.
+Like a default WCF client it refuses an answer over 65,536 bytes or with a string over 8,192
+characters (:class:`.erp_contract.QuotaExceeded`); with ``contract="alphabetical"`` or
+``"documented"`` it reads each carrier strictly in that contract's member order, dropping what a
+DataContractSerializer would drop (:mod:`.erp_contract`); without, it reads every member.
 
     client = ErpClient("http://127.0.0.1:8069/superoffice/erp/ErpConnectorWS.svc?key=...")
     client.call("SaveConnection", ConnectionGuid=guid, ConnectionInfo={"KEY": key})
@@ -17,6 +21,15 @@ from dataclasses import dataclass, field
 import requests
 
 from superoffice_connector.erp import wire
+
+from .erp_contract import (
+    CONTRACTS,
+    MAX_RECEIVED_MESSAGE_SIZE,
+    MAX_STRING_CONTENT_LENGTH,
+    QuotaExceeded,
+    read_members,
+    string_length,
+)
 
 SOAP = wire.value("soap_envelope_namespace")
 
@@ -65,10 +78,14 @@ def _q(namespace, name):
 
 
 class ErpClient:
-    def __init__(self, url, timeout=30, session=None):
+    def __init__(self, url, timeout=30, session=None, contract=None,
+                 max_received=MAX_RECEIVED_MESSAGE_SIZE, max_string=MAX_STRING_CONTENT_LENGTH):
         self.url = url
         self.timeout = timeout
         self.session = session or requests.Session()
+        self.contract = CONTRACTS[contract] if contract else None
+        self.max_received = max_received
+        self.max_string = max_string
 
     # ------------------------------------------------------------------ writing
 
@@ -133,27 +150,45 @@ class ErpClient:
     def _local(tag):
         return tag.rsplit("}", 1)[-1]
 
-    def _member(self, node, name):
-        for item in node:
-            if self._local(item.tag) == name:
-                return item
-        return None
+    def _members(self, node, carrier, extra=()):
+        """``{name: element}`` of the members of ``node`` this client reads: all of them, or with
+        a contract only those its DataContractSerializer would read."""
+        if node is None:
+            return {}
+        elements = [(self._local(item.tag), item) for item in node]
+        if self.contract is None:
+            found = {}
+            for name, item in elements:
+                found.setdefault(name, item)
+            return found
+        order = tuple(self.contract[carrier]) + tuple(extra)
+        read = read_members([name for name, _item in elements], order)
+        found, names = {}, iter(read)
+        wanted = next(names, None)
+        for name, item in elements:
+            if name == wanted:
+                found[name] = item
+                wanted = next(names, None)
+        return found
 
     def _read_dict(self, node):
         result = {}
         for pair in node if node is not None else []:
-            key = self._member(pair, wire.value("dict_key"))
-            val = self._member(pair, wire.value("dict_value"))
+            members = {self._local(m.tag): m for m in pair}
+            key = members.get(wire.value("dict_key"))
+            val = members.get(wire.value("dict_value"))
             result[key.text or ""] = (val.text or "") if val is not None else ""
         return result
 
     def _read_actor(self, node):
+        members = self._members(node, "actor")
+
         def text(name):
-            item = self._member(node, name)
+            item = members.get(name)
             return (item.text or "") if item is not None else ""
         return Actor(text("ActorType"), text("ErpKey"), text("LastModified"),
                      text("ParentActorType"), text("ParentErpKey"),
-                     self._read_dict(self._member(node, "FieldValues")))
+                     self._read_dict(members.get("FieldValues")))
 
     def _read_payload(self, node, kind):
         if node is None:
@@ -168,14 +203,25 @@ class ErpClient:
         if kind == "actors":
             return [self._read_actor(item) for item in node]
         if kind == "fields":
-            return [{self._local(m.tag): m.text or "" for m in item} for item in node]
+            return [{name: m.text or "" for name, m in self._members(item, "field").items()}
+                    for item in node]
         raise ValueError(kind)
 
+    def _check_strings(self, root):
+        for node in root.iter():
+            if node.text and string_length(node.text) > self.max_string:
+                raise QuotaExceeded(f"<{self._local(node.tag)}> holds {string_length(node.text)} "
+                                    f"characters, over MaxStringContentLength ({self.max_string})")
+
     def parse(self, operation, status, content):
+        if len(content) > self.max_received:
+            raise QuotaExceeded(f"HTTP {status}: the answer of {len(content)} bytes is over "
+                                f"MaxReceivedMessageSize ({self.max_received})")
         try:
             root = ET.fromstring(content)
         except ET.ParseError:
             raise SoapFault(status, content[:200])
+        self._check_strings(root)
         body = root.find(_q(SOAP, "Body"))
         if body is None or not len(body):
             raise SoapFault(status, "no SOAP body")
@@ -184,14 +230,14 @@ class ErpClient:
             raise SoapFault(status, (response.findtext("faultstring") or "").strip())
         result = response[0]
         if operation == wire.AUTHENTICATE:
-            values = {self._local(m.tag): m.text or "" for m in result}
+            values = {name: m.text or "" for name, m in self._members(result, "auth").items()}
             return Answer(values.get("Succeeded") == "true", "", values.get("Reason", ""), "", "",
                           values.get("SignedApplicationToken", ""), status)
-        values = {self._local(m.tag): m for m in result}
+        spec = wire.OPERATIONS[operation][1]
+        values = self._members(result, "result", (spec[0],) if spec else ())
 
         def text(name):
             return (values[name].text or "") if name in values else ""
-        spec = wire.OPERATIONS[operation][1]
         payload = self._read_payload(values.get(spec[0]), spec[1]) if spec else None
         return Answer(text("IsOk") == "true", text("State"), text("UserExplanation"),
                       text("TechExplanation"), text("ErrorCode"), payload, status)

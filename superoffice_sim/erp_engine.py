@@ -181,14 +181,20 @@ class ErpSyncEngine:
         self.conflicts += reported
         return reported
 
+    def changes(self, actor_type):
+        """One GetActorsByTimestamp "on or after" the newest LastModified seen of the type; the
+        newest LastModified of the answer becomes the next stamp (as SuperOffice stores it)."""
+        since = self.watermarks.get(actor_type, "")
+        answer = self.call("GetActorsByTimestamp", ActorType=actor_type, UpdatedOnOrAfter=since,
+                           FieldKeys=self.mapping[actor_type])
+        if answer.payload:
+            self.watermarks[actor_type] = max([since] + [a.last_modified for a in answer.payload])
+        return answer
+
     def _poll_type(self, actor_type):
         keys = self.mapping[actor_type]
-        since = self.watermarks.get(actor_type, "")
-        changed = self.call("GetActorsByTimestamp", ActorType=actor_type, UpdatedOnOrAfter=since,
-                            FieldKeys=keys).payload
+        changed = self.changes(actor_type).payload
         by_key = {actor.erp_key: actor for actor in changed}
-        if changed:
-            self.watermarks[actor_type] = max([since] + [a.last_modified for a in changed])
         reported = []
         for crm_key, link in self.links.items():
             if link.actor_type != actor_type:

@@ -138,6 +138,52 @@ def parse_request(data, max_size=None):
 # ------------------------------------------------------------------------------------ writing
 
 
+def string_length(text):
+    """The length of ``text`` as a WCF reader counts it (UTF-16 code units)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def over_string_quota(text):
+    """Whether a default WCF client would refuse ``text`` (``MaxStringContentLength``)."""
+    return string_length(text or "") > wire.value("max_string_content_length")
+
+
+def leave_out_long_values(actor):
+    """Remove the values of ``actor`` a default WCF client would refuse; returns their keys.
+
+    A value is never cut: a cut value would come back from SuperOffice and overwrite the whole
+    one. It is left out of the answer instead (the caller says so in UserExplanation)."""
+    long_keys = [key for key, text in actor.field_values.items() if over_string_quota(text)]
+    for key in long_keys:
+        del actor.field_values[key]
+    return long_keys
+
+
+def actor_item(actor):
+    """One actor as an item of a list answer (to measure it and write it once)."""
+    return _write_actor(wire.value("actor_type_name"), actor)
+
+
+def item_sizes(kind, payload):
+    """The size in bytes of each item of a list payload (actors, list items) as written."""
+    if kind == "actors":
+        type_name = wire.value("actor_type_name")
+        return [len(_write_actor(type_name, a).encode()) for a in payload or []]
+    if kind == "dict":
+        key, val, item = wire.value("dict_key"), wire.value("dict_value"), wire.value("dict_item")
+        return [len(_el("b", item, _el("b", key, _s(k)) + _el("b", val, _s(v))).encode())
+                for k, v in (payload or {}).items()]
+    return []
+
+
+def first_items(kind, payload, count):
+    """The first ``count`` items of a list payload."""
+    if kind == "dict":
+        return dict(list(payload.items())[:count])
+    return list(payload)[:count]
+
+
+
 def _el(prefix, name, content=""):
     if content == "":
         return f"<{prefix}:{name}/>"
@@ -189,7 +235,7 @@ def _write_field(meta):
                "".join(parts[m] for m in wire.value("field_members")))
 
 
-def _write_payload(name, kind, payload):
+def _write_payload(name, kind, payload, items=None):
     if kind == "strings":
         return _write_strings(name, payload or [])
     if kind == "dict":
@@ -199,8 +245,9 @@ def _write_payload(name, kind, payload):
             return f'<a:{name} i:nil="true"/>'
         return _write_actor(name, payload)
     if kind == "actors":
-        type_name = wire.value("actor_type_name")
-        return _el("a", name, "".join(_write_actor(type_name, a) for a in payload or []))
+        if items is None:
+            items = [actor_item(a) for a in payload or []]
+        return _el("a", name, "".join(items))
     if kind == "fields":
         return _el("a", name, "".join(_write_field(m) for m in payload or []))
     raise ValueError(kind)
@@ -214,21 +261,23 @@ def _envelope(inner):
     ).encode()
 
 
-def build_response(operation, result, payload=None):
-    """The response envelope of ``operation`` with ``result`` (a :class:`Result`) and its payload."""
+def build_response(operation, result, payload=None, items=None):
+    """The response envelope of ``operation`` with ``result`` (a :class:`Result`) and its payload
+    (for a list of actors, ``items`` may give them already written by :func:`actor_item`)."""
     result = result or Result()
     element = wire.operation_element(operation)
+    quota = wire.value("max_string_content_length")  # explanations, not data: clipped
     base = {
         "ErrorCode": _el("a", "ErrorCode", _s(result.error_code)),
         "IsOk": _el("a", "IsOk", "true" if result.is_ok else "false"),
         "State": _el("a", "State", _s(result.state)),
-        "TechExplanation": _el("a", "TechExplanation", _s(result.tech_explanation)),
-        "UserExplanation": _el("a", "UserExplanation", _s(result.user_explanation)),
+        "TechExplanation": _el("a", "TechExplanation", _s(result.tech_explanation[:quota // 2])),
+        "UserExplanation": _el("a", "UserExplanation", _s(result.user_explanation[:quota // 2])),
     }
     inner = "".join(base[m] for m in wire.value("result_members"))
     spec = wire.OPERATIONS[operation][1]
     if spec:
-        inner += _write_payload(spec[0], spec[1], payload)
+        inner += _write_payload(spec[0], spec[1], payload, items)
     result_name = element + wire.value("result_suffix")
     return _envelope(
         f'<{element}{wire.value("response_suffix")} xmlns="{wire.value("service_namespace")}">'
@@ -238,9 +287,12 @@ def build_response(operation, result, payload=None):
 
 
 def build_authenticate_response(succeeded, signed_token="", reason=""):
+    """The Authenticate answer; an empty member is left out, so that the answer reads the same
+    under either plausible member order (see ``MEMBER_ORDER`` in :mod:`.wire`)."""
     parts = {
-        "Reason": _el("a", "Reason", _s(reason)),
-        "SignedApplicationToken": _el("a", "SignedApplicationToken", _s(signed_token)),
+        "Reason": _el("a", "Reason", _s(reason)) if reason else "",
+        "SignedApplicationToken": _el("a", "SignedApplicationToken", _s(signed_token))
+        if signed_token else "",
         "Succeeded": _el("a", "Succeeded", "true" if succeeded else "false"),
     }
     inner = "".join(parts[m] for m in wire.value("auth_result_members"))

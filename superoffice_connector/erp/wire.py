@@ -60,20 +60,23 @@ WIRE = {
     "dict_key": Choice("Key", INFERRED, "Dictionary<string,string> key member"),
     "dict_value": Choice("Value", INFERRED, "Dictionary<string,string> value member"),
     "enums_as_names": Choice(True, INFERRED, "DataContractSerializer writes enum member names"),
+    # Member order of the response carriers: see MEMBER_ORDER below for the reasoning.
     "result_members": Choice(
-        ("ErrorCode", "IsOk", "State", "TechExplanation", "UserExplanation"), INFERRED,
-        "members documented (D/api/pluginresponseinfo.md); order alphabetical per "
-        "DataContractSerializer (SuperOffice sets Order on some members of the quote contract)"),
+        ("IsOk", "State", "UserExplanation", "TechExplanation", "ErrorCode"), INFERRED,
+        "members documented (D/api/pluginresponseinfo.md, in this order); the quote contract's "
+        "PluginResponseInfo has this order (TechExplanation Order=2, ErrorCode Order=3)"),
     "actor_type_name": Choice("ErpActorWS", DOCUMENTED, "IS ERPConnectorWS.cs"),
     "actor_members": Choice(
         ("ActorType", "ErpKey", "FieldValues", "LastModified", "ParentActorType",
          "ParentErpKey"), INFERRED,
-        "members documented (D/api/erp-actor-carrier.md); order alphabetical"),
+        "members documented (D/api/erp-actor-carrier.md); alphabetical, the one order that "
+        "keeps ErpKey and FieldValues in every plausible contract (MEMBER_ORDER)"),
     "field_type_name": Choice("FieldMetadataInfoWS", DOCUMENTED, "IS ERPConnectorWS.cs"),
     "field_members": Choice(
-        ("Access", "DefaultValue", "DisplayDescription", "DisplayName", "FieldKey", "FieldType",
-         "ListName", "MaxLength"), INFERRED,
-        "members documented (D/api/field-meta-data-carrier.md); order alphabetical"),
+        ("FieldKey", "DisplayName", "DisplayDescription", "FieldType", "ListName", "DefaultValue",
+         "MaxLength", "Access"), INFERRED,
+        "members documented (D/api/field-meta-data-carrier.md, in this order); the quote "
+        "contract's FieldMetadataInfo has this order (Order=1..8 after FieldKey, Rank not sent)"),
     "restriction_type_name": Choice("SearchRestrictionInfoWS", INFERRED, "WS suffix by analogy"),
     "restriction_members": Choice(
         ("FieldKey", "Operator", "Values"), DOCUMENTED, "D/search/index.md"),
@@ -86,8 +89,55 @@ WIRE = {
         "accepted in the body or as a SOAP header"),
     "auth_result_members": Choice(
         ("Reason", "SignedApplicationToken", "Succeeded"), INFERRED,
-        "members documented (D/online/example-api.md); order alphabetical"),
+        "members and declaration order documented (D/online/example-api.md); an empty member "
+        "is left out (MEMBER_ORDER)"),
+    "max_received_message_size": Choice(
+        65536, INFERRED, "WCF's default MaxReceivedMessageSize of a binding; SuperOffice's "
+        "connector configuration may raise it (T/erpconnector.md ConfigXml)"),
+    "max_string_content_length": Choice(
+        8192, INFERRED, "WCF's default XmlDictionaryReaderQuotas.MaxStringContentLength "
+        "(characters, counted in UTF-16 units)"),
 }
+
+# MEMBER_ORDER: why the response carriers are written in the order above.
+#
+# A DataContractSerializer reads the members of a type in its contract's order and drops, without
+# a word, a member that arrives after a later one (it looks forward only); members of a derived
+# type come after every member of its base. SuperOffice's contract is not published, so each
+# carrier is written in the order whose worst case, over the plausible contracts, keeps what
+# SuperOffice needs. The plausible contracts are (a) no ``Order`` anywhere, WCF's default:
+# alphabetical, and (b) SuperOffice's habit in its sibling quote contract (same EIS team): the
+# declaration order, which is also the order of the documentation's member tables (the quote
+# contract's PluginResponseInfo and FieldMetadataInfo match their tables member for member).
+# ``superoffice_sim.erp_contract`` holds both and reads strictly; tests/erp/test_member_order.py
+# proves what each keeps.
+#
+# * Result base (every answer): written IsOk, State, UserExplanation, TechExplanation, ErrorCode.
+#   (b) reads all; (a) reads IsOk, State, UserExplanation and drops TechExplanation and ErrorCode.
+#   Alphabetical instead would under (b) read ErrorCode first, jump to the end, and drop IsOk,
+#   State and UserExplanation from every answer: every call would look failed. The payload is a
+#   member of the derived type, so it is read in every case. A dropped ErrorCode matters for
+#   UNKNOWN_CONNECTION_ID only (SuperOffice resends its configuration on it): SuperOffice then
+#   shows or logs the UserExplanation, which therefore names the code and says to save the
+#   connection in SuperOffice again (models/superoffice_erp_operations.py).
+# * Actor: written alphabetically. (a) and (b) disagree on FieldValues against LastModified
+#   ((a) has FieldValues before LastModified, (b) after it, last), and no order keeps both under
+#   both: the first FieldValues must precede the first LastModified for (a) and follow it for
+#   (b). Alphabetical keeps ErpKey and FieldValues under both and, under (b), drops LastModified
+#   and the parent members: searches, Connect, Create and import keep working, the periodic sync
+#   would start from the beginning on each poll. The declaration order would under (a) drop
+#   FieldValues: every actor without values, in every answer, which SuperOffice could take for
+#   blank values.
+# * Field metadata: written in the declaration order. (a) then reads FieldKey, FieldType,
+#   ListName and MaxLength; alphabetical would under (b) read only Access (Access first under (a)
+#   is last under (b)), losing FieldKey, without which no field exists.
+# * List items (string to string dictionary) and string arrays: Key, Value and the items are
+#   fixed by the serializer; no choice.
+# * Authenticate answer: the documented declaration is alphabetical (Reason,
+#   SignedApplicationToken, Succeeded), the documentation's table lists SignedApplicationToken,
+#   Succeeded, Reason. An empty member is left out (a DataContractSerializer gives it its
+#   default): a success sends SignedApplicationToken then Succeeded, read under both; a refusal
+#   sends Reason then Succeeded=false, and a reader that drops Succeeded reads false anyway.
 
 # Operation -> (request members with their kinds, response payload member and kind).
 # Kinds: string, strings (string[]), dict (string->string), actor, actors, restrictions.

@@ -21,6 +21,8 @@ from . import superoffice_sync_pull_page
 from . import superoffice_sync_push
 from . import superoffice_sync_conflict
 from . import superoffice_sync_webhook
+from . import superoffice_erp_answer
+from . import superoffice_erp_changes
 from . import superoffice_erp_connection
 from . import superoffice_erp_record
 from . import superoffice_erp_operations

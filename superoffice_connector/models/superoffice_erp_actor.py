@@ -3,7 +3,7 @@
 Each actor type says which records it covers (a domain in the connection's company), which
 field keys it offers (``FieldSpec``: SuperOffice's auto-mapped names where one fits, so no
 administrator has to map them) and how a key reads and writes its Odoo field. ErpKey is the
-record id, LastModified its ``write_date`` (:func:`..erp.values.format_timestamp`).
+record id, LastModified its ``write_date`` and id (:func:`..erp.values.format_cursor`).
 
 Customer and Supplier are company partners; with Accounting installed they are told apart by
 ``customer_rank``/``supplier_rank`` (and CreateActor sets the rank), without it both show every
@@ -16,7 +16,7 @@ always reaches its record (GetActors, SaveActors), so a link keeps working. Pers
 
 from dataclasses import dataclass
 
-from odoo.tools import html2plaintext, plaintext2html
+from odoo.tools import SQL, html2plaintext, plaintext2html
 from odoo.tools.translate import LazyTranslate
 
 from ..erp import carriers as c
@@ -113,6 +113,22 @@ class ActorType:
         return self.env[self.model].search(self.domain() + self.kind() + list(extra),
                                            limit=limit, order=order)
 
+    def changed_ids(self, since, after_id, horizon, limit):
+        """Ids of the records written from ``since`` (and, if ``after_id``, after the record
+        ``(since, after_id)`` in (write date, id) order) and before ``horizon`` (if any), in
+        that order.
+        One index range scan (``superoffice_erp_connection._auto_init``): no cost that grows
+        with the table."""
+        Model = self.env[self.model]
+        before = [("write_date", "<", horizon)] if horizon else []
+        query = Model._search(
+            self.domain() + self.kind() + [("write_date", ">=", since)] + before,
+            order="write_date, id", limit=limit)
+        if after_id:
+            query.add_where(SQL("(%s, %s) > (%s, %s)", SQL.identifier(Model._table, "write_date"),
+                                SQL.identifier(Model._table, "id"), since, after_id))
+        return [row[0] for row in self.env.execute_query(query.select())]
+
     def browse_keys(self, erp_keys):
         """The records of ``erp_keys`` (GetActors, SaveActors): a key SuperOffice holds reaches its
         record whatever the kind says now."""
@@ -149,7 +165,7 @@ class ActorType:
         return ErpActor(
             actor_type=self.name,
             erp_key=str(record.id),
-            last_modified=v.format_timestamp(record.write_date),
+            last_modified=v.format_cursor(record.write_date, record.id),
             field_values={key: self.read_key(record, self.specs[key]) for key in keys},
             **self.parent_of(record),
         )

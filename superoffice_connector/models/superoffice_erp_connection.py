@@ -21,6 +21,9 @@ _logger = logging.getLogger(__name__)
 
 ADMIN_GROUP = "superoffice_connector.superoffice_connector_group_admin"
 ENDPOINT = "/superoffice/erp/ErpConnectorWS.svc"
+# An answer must hold the envelope and one actor of ordinary values (each value is under 8,192
+# characters, or left out).
+MIN_ANSWER_BUDGET = 16384
 
 
 def _new_key(_records=None):
@@ -29,6 +32,7 @@ def _new_key(_records=None):
 
 class SuperofficeErpConnection(models.Model):
     _name = "superoffice.erp.connection"
+    _inherit = ["superoffice.erp.answer", "superoffice.erp.changes"]
     _description = "SuperOffice ERP Sync Connection"
     _order = "id"
     _check_company_auto = True
@@ -71,6 +75,13 @@ class SuperofficeErpConnection(models.Model):
         help="A blank search lists at most this many records (SuperOffice has no paging here); "
              "one answer of the periodic sync holds about as many, the oldest changes first.",
     )
+    answer_budget = fields.Integer(
+        string="Answer size limit (bytes)", default=60000, required=True,
+        help="One answer to SuperOffice holds at most this many bytes; more records follow in "
+             "the next answer. SuperOffice's engine refuses an answer over 65,536 bytes unless "
+             "its connector configuration raises MaxReceivedMessageSize: raise this limit only "
+             "together with SuperOffice's.",
+    )
     online_client_id = fields.Char(
         string="Online application ID", groups=ADMIN_GROUP,
         help="SuperOffice Online only: the client id of the ERP sync application.",
@@ -104,6 +115,14 @@ class SuperofficeErpConnection(models.Model):
         for connection in self:
             if connection.search_limit < 1:
                 raise ValidationError(self.env._("The search limit must be at least 1."))
+
+    @api.constrains("answer_budget")
+    def _check_answer_budget(self):
+        for connection in self:
+            if connection.answer_budget < MIN_ANSWER_BUDGET:
+                raise ValidationError(self.env._(
+                    "The answer size limit must be at least %(bytes)s bytes.",
+                    bytes=MIN_ANSWER_BUDGET))
 
     @api.constrains("user_id", "company_id")
     def _check_user_company(self):

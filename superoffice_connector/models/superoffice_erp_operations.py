@@ -12,7 +12,6 @@ explanation, never a stack trace.
 """
 
 import logging
-from datetime import timedelta
 
 from odoo import fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -29,7 +28,6 @@ from .superoffice_erp_record import create_fingerprint
 
 _logger = logging.getLogger(__name__)
 
-TIMESTAMP_OVERLAP = timedelta(seconds=60)
 ACCESS_DENIED = "ACCESS_DENIED"  # our code: no or a wrong connector key
 EMPTY_GUID = "00000000-0000-0000-0000-000000000000"
 # Operations that come before SuperOffice has a GUID (or use the empty one) for this key.
@@ -67,7 +65,7 @@ class SuperofficeErpConnection(models.Model):
         if result.state == c.ERROR:
             _logger.info("SuperOffice ERP Sync %s on %s: %s (%s)", request.operation,
                          connection.name, result.tech_explanation, result.error_code)
-        return erp.build_response(request.operation, result, payload)
+        return connection._erp_answer(request.operation, result, payload)
 
     def _erp_authenticate(self, token):
         """Online: check SuperOffice's token and answer with the signed nonce."""
@@ -100,9 +98,15 @@ class SuperofficeErpConnection(models.Model):
             operation in ("GetList", "GetListItems") and guid not in ("", EMPTY_GUID))
         known = guid and self.state == "connected" and guid == (self.guid or "")
         if needs_guid and not known:
+            # The code makes SuperOffice send its configuration again. Under an alphabetical
+            # contract the code is dropped (erp/wire.py, MEMBER_ORDER) and SuperOffice only shows
+            # or logs the explanation: so it names the code and what to do.
+            code = wire_value("unknown_connection_code")
             raise ErpError(
-                self.env._("Odoo does not know this SuperOffice connection."),
-                f"unknown connection id {guid!r}", wire_value("unknown_connection_code"))
+                self.env._("Odoo does not know this SuperOffice connection (%(code)s). Save the "
+                           "connection in SuperOffice again (Sync tab, Edit, Save) to send its "
+                           "configuration to Odoo.", code=code),
+                f"{code}: unknown connection id {guid!r}", code)
         self.sudo().last_call_at = fields.Datetime.now()
         env = self._acting_env()
         connection = self.with_env(env)
@@ -224,9 +228,6 @@ class SuperofficeErpConnection(models.Model):
 
     # ------------------------------------------------------------------ actors
 
-    def _erp_actors(self, actor, records, field_keys):
-        return [actor.to_actor(record, field_keys) for record in records]
-
     def _erp_getActors(self, params):
         actor = self._erp_actor(params["ActorType"])
         records = actor.browse_keys(params["ErpKeys"])
@@ -244,6 +245,7 @@ class SuperofficeErpConnection(models.Model):
             result = Result(c.OK_WITH_INFO, self.env._(
                 "Only the first %(limit)s records are shown; refine the search.", limit=limit),
                 f"capped at {limit}")
+        # the answer size limit may cut further (superoffice_erp_answer.py)
         return result, self._erp_actors(actor, records, field_keys)
 
     def _erp_searchActors(self, params):
@@ -318,7 +320,7 @@ class SuperofficeErpConnection(models.Model):
         return Result(), actor.to_actor(record, list(sent.field_values) or None)
 
     def _erp_saveActors(self, params):
-        saved = []
+        saved, kept = [], []
         Link = self.env["superoffice.erp.record"]
         for sent in params["Actors"]:
             actor = self._erp_actor(sent.actor_type)
@@ -329,44 +331,16 @@ class SuperofficeErpConnection(models.Model):
                                type=sent.actor_type, key=sent.erp_key or "-"),
                     f"unknown erp key {sent.erp_key!r}")
             vals = actor.changed_only(record, actor.decode_values(sent.field_values, record))
+            kept += self._erp_keep_unsent(actor, record, vals)
             if vals:
                 record.write(vals)
             Link._mark(self, actor.name, record)
             saved.append(actor.to_actor(record, list(sent.field_values) or None))
+        if kept:
+            named = ", ".join(f"{key} ({erp_key})" for erp_key, key in kept)
+            return Result(c.OK_WITH_INFO, self.env._(
+                "Not written: %(values)s. Odoo's value is longer than the %(chars)s characters "
+                "SuperOffice accepts, so SuperOffice never received it; change it in Odoo.",
+                values=named, chars=wire_value("max_string_content_length")),
+                f"kept values over the string quota: {named}"), saved
         return Result(), saved
-
-    def _erp_getActorsByTimestamp(self, params):
-        """Records changed on or after the stamp, oldest first, capped like a blank search.
-
-        write_date is the start of the writing transaction: one that commits after SuperOffice
-        read may carry an earlier stamp. The overlap sends such records again; a repeat is
-        harmless (equal values), a skipped change is not.
-
-        A capped answer (OkWithInfo) ends with every record of its last instant, never a part of
-        them, and reaches past the asked stamp's second: SuperOffice's next stamp is the latest
-        LastModified it got, so it moves on, and the next answer starts where this one ended.
-        """
-        actor = self._erp_actor(params["ActorType"])
-        stamp = v.parse_timestamp(params["UpdatedOnOrAfter"])
-        since = stamp - TIMESTAMP_OVERLAP
-        limit = self.sudo().search_limit
-        order = "write_date, id"
-        changed = [("write_date", ">=", since)]
-        records = actor.records(changed, limit=limit + 1, order=order)
-        if len(records) <= limit:
-            return Result(), self._erp_actors(actor, records, params["FieldKeys"])
-        last = records[limit - 1].write_date
-        next_stamp = stamp.replace(microsecond=0) + timedelta(seconds=1)
-        if last < next_stamp:
-            # the cap falls within the asked stamp's second (or its overlap): reach the first
-            # later instant, or the next stamp would be the same and SuperOffice would not move on
-            later = actor.records([("write_date", ">=", next_stamp)], limit=1, order=order)
-            if not later:  # nothing follows: all of it, written within that second and overlap
-                return Result(), self._erp_actors(
-                    actor, actor.records(changed, order=order), params["FieldKeys"])
-            last = later.write_date
-        records = actor.records(changed + [("write_date", "<=", last)], order=order)
-        result = Result(c.OK_WITH_INFO, self.env._(
-            "More than %(limit)s records changed: the oldest ones are sent now, the others on the "
-            "next synchronization.", limit=limit), f"capped at {limit} (up to {last})")
-        return result, self._erp_actors(actor, records, params["FieldKeys"])

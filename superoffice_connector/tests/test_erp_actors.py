@@ -21,8 +21,8 @@ class TestErpActorsRead(ErpCase):
         self.assertEqual(values["LATITUDE"], "[F:59.91]")
         self.assertEqual(values["ODOOID"], f"[I:{self.acme.id}]")
         self.assertTrue(values["LASTMODIFIED"].startswith("[DT:"))
-        self.assertEqual(customer.last_modified,
-                         self.acme.write_date.strftime("%Y-%m-%dT%H:%M:%S"))
+        self.assertEqual(customer.last_modified, self.acme.write_date.strftime(
+            "%Y-%m-%dT%H:%M:%S.%f") + f".{self.acme.id:012d}")
         person = self.call("GetActors", ActorType="Person", ErpKeys=[str(self.ola.id)],
                            FieldKeys=["FIRSTNAME", "LASTNAME", "EMPLOYEE", "POSITION"]).payload[0]
         self.assertEqual(person.field_values, {"FIRSTNAME": "Ola", "LASTNAME": "Nordmann",
@@ -218,10 +218,11 @@ class TestErpActorsWrite(ErpCase):
         self.env.invalidate_all()
         echo = self.call("SaveActors", Actors=[Actor("Customer", str(self.acme.id), field_values={
             "NAME": "Acme AS", "COUNTRY": "NO", "LATITUDE": "[F:59.91]"})])
-        self.assertEqual(echo.payload[0].last_modified, "2020-01-01T10:00:00")
+        self.assertEqual(echo.payload[0].last_modified,
+                         f"2020-01-01T10:00:00.000000.{self.acme.id:012d}")
         changed = self.call("SaveActors", Actors=[Actor("Customer", str(self.acme.id),
                                                         field_values={"NAME": "Acme ASA"})])
-        self.assertGreater(changed.payload[0].last_modified, "2020-01-01T10:00:00")
+        self.assertGreater(changed.payload[0].last_modified, echo.payload[0].last_modified)
 
     @mute_logger(LOGGER)
     def test_a_bad_actor_rolls_back_the_whole_save(self):

@@ -1,11 +1,14 @@
-"""ERP Sync Connector: GetActorsByTimestamp's cap, over real HTTP. An answer holds at most the
-connection's search limit, oldest first, never splits records of one instant, and SuperOffice's
-engine (``superoffice_sim.erp_engine``) gets every change over successive polls."""
+"""ERP Sync Connector: GetActorsByTimestamp by a cursor, over real HTTP. An answer holds at most
+the connection's search limit and answer size limit, oldest first, may end inside an instant,
+and SuperOffice's engine (``superoffice_sim.erp_engine``) polling "on or after" the newest
+LastModified it saw gets every change once, over successive polls."""
 
+from odoo.sql_db import db_connect
 from odoo.tests import tagged
 
 from superoffice_sim.erp_engine import ErpSyncEngine
 
+from ..erp import values as v
 from .erp_common import ErpCase
 
 OLD = "2000-01-01 00:00:00"
@@ -39,32 +42,26 @@ class TestErpChangesCapped(ErpCase):
         self.assertTrue(answer.ok, answer.user_explanation)
         return answer, [int(actor.erp_key) for actor in answer.payload]
 
-    def test_answers_are_capped_oldest_first_and_never_split_an_instant(self):
+    def test_answers_are_capped_oldest_first_and_continue_after_the_last_record(self):
         self.stamp()
         c = self.companies.ids
         answer, keys = self.changed("2020-06-01T00:00:00")
-        # the cap (2) falls between the two companies of one instant: both are sent
-        self.assertEqual((answer.state, keys), ("OkWithInfo", c[:3]))
-        self.assertIn("More than 2 records changed", answer.user_explanation)
-        self.assertEqual(answer.payload[-1].last_modified, "2021-01-01T11:00:00")
-        # the next stamp: its second and overlap hold the cap, so the answer reaches the next
-        # instant, or SuperOffice would ask for the same again and again
-        answer, keys = self.changed("2021-01-01T11:00:00")
-        self.assertEqual((answer.state, keys), ("OkWithInfo", c[1:4]))
-        answer, keys = self.changed("2021-01-01T12:00:00")
-        self.assertEqual((answer.state, keys), ("Ok", c[3:]))
-        # below the cap nothing changes: everything on or after the stamp (and its overlap)
+        # the cap (2) falls inside the instant of c[1] and c[2]: the answer ends there
+        self.assertEqual((answer.state, keys), ("OkWithInfo", c[:2]))
+        self.assertIn("the oldest 2 are sent now", answer.user_explanation)
+        self.assertEqual(answer.payload[-1].last_modified,
+                         f"2021-01-01T11:00:00.500000.{c[1]:012d}")
+        # the next answer starts right after the last record sent, inside the same instant
+        answer, keys = self.changed(answer.payload[-1].last_modified)
+        self.assertEqual((answer.state, keys), ("OkWithInfo", c[2:4]))
+        answer, keys = self.changed(answer.payload[-1].last_modified)
+        self.assertEqual((answer.state, keys), ("Ok", c[4:]))
+        # nothing after the last one: nothing is sent again
+        self.assertEqual(self.changed(answer.payload[-1].last_modified)[1], [])
+        # below the cap: everything on or after the stamp (and the minute before a plain date)
         self.conn_a.search_limit = 500
-        answer, keys = self.changed("2020-06-01T00:00:00")
-        self.assertEqual((answer.state, keys), ("Ok", c))
-
-    def test_everything_of_one_second_is_sent_when_nothing_follows(self):
-        self.stamp()
-        self.env.cr.execute("UPDATE res_partner SET write_date = %s WHERE id IN %s",
-                            ["2021-01-01 13:00:00.25", tuple(self.companies.ids[2:])])
-        self.env.invalidate_all()
-        answer, keys = self.changed("2021-01-01T13:00:00")
-        self.assertEqual((answer.state, keys), ("Ok", self.companies.ids[2:]))
+        answer, keys = self.changed("2021-01-01T11:00:30")
+        self.assertEqual((answer.state, keys), ("Ok", c[1:]))
 
     def test_the_engine_gets_every_change_over_successive_polls(self):
         engine = ErpSyncEngine(self.client(), self.config(), guid=self.guid,
@@ -85,3 +82,49 @@ class TestErpChangesCapped(ErpCase):
         self.assertEqual(engine.conflicts, [])
         self.assertEqual(engine.poll(), [])
         self.assertEqual(set(self.companies.mapped("city")), {"Bergen"})
+
+    def test_a_transaction_still_running_holds_the_horizon_back(self):
+        """Records of a transaction that started earlier and has not committed yet would carry
+        an older write date than those already sent: the answer stops before its start."""
+        with db_connect(self.env.cr.dbname).cursor() as other:
+            other.execute("SELECT now() AT TIME ZONE 'UTC'")
+            started = other.fetchone()[0]
+            self.assertLessEqual(self.conn_a._erp_horizon(), started)
+            other.rollback()
+        horizon = self.conn_a._erp_horizon()
+        self.assertTrue(horizon is None or horizon > started)
+
+
+@tagged("post_install", "-at_install")
+class TestErpChangesOfOneTransaction(ErpCase):
+    """10,000 companies written in one transaction (one instant) reach SuperOffice's engine,
+    polling "on or after" the newest stamp it saw, over several answers within the default
+    quotas (the engine's client refuses an answer over 65,536 bytes), none skipped, none sent
+    twice, and then nothing more."""
+
+    def test_ten_thousand_records_of_one_instant(self):
+        Partner = self.env["res.partner"].with_context(tracking_disable=True)
+        new = Partner.browse()
+        for start in range(0, 10000, 2000):
+            new |= Partner.create([
+                {"name": f"Import {n:05d}", "is_company": True, "company_id": self.company_a.id,
+                 "city": "Oslo", "email": f"import{n}@example.com"}
+                for n in range(start, start + 2000)])
+        self.env.flush_all()
+        self.assertEqual(len(set(new.mapped("write_date"))), 1)  # one instant
+        engine = ErpSyncEngine(self.client(), self.config(), guid=self.guid)
+        received, polls = [], 0
+        while True:
+            polls += 1
+            self.assertLessEqual(polls, 1000, "the first sync does not end")
+            answer = engine.changes("Customer")
+            self.assertIn(answer.state, ("Ok", "OkWithInfo"))
+            received += [int(actor.erp_key) for actor in answer.payload]
+            if answer.state == "Ok" and not answer.payload:
+                break
+        self.assertEqual(len(received), len(set(received)), "a record was sent twice")
+        self.assertLessEqual(set(new.ids), set(received), "a record was skipped")
+        self.assertGreater(polls, 20)  # the answers are within the budget: many of them
+        # the stamp SuperOffice keeps names the last record: nothing is sent again
+        self.assertEqual(v.parse_cursor(engine.watermarks["Customer"])[1], received[-1])
+        self.assertEqual(engine.changes("Customer").payload, [])
