@@ -23,6 +23,10 @@ ROOT = Path(__file__).resolve().parent.parent
 ADDON_DIR = ROOT / "superoffice_connector"
 
 
+def shown(path):
+    return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+
+
 def problems_of(addon_dir=ADDON_DIR):
     config = tomllib.loads((addon_dir / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["towncrier"]
     types = [t["directory"] for t in config["type"]]
@@ -34,11 +38,11 @@ def problems_of(addon_dir=ADDON_DIR):
             continue
         if not name_re.match(path.name):
             problems.append(
-                f"{path.relative_to(ROOT)}: not <issue>.<type>.md or +<name>.<type>.md with a type "
+                f"{shown(path)}: not <issue>.<type>.md or +<name>.<type>.md with a type "
                 f"of {', '.join(types)}; towncrier would leave it out of the changelog"
             )
         elif not path.read_text(encoding="utf-8").strip():
-            problems.append(f"{path.relative_to(ROOT)}: empty")
+            problems.append(f"{shown(path)}: empty")
     return problems
 
 
