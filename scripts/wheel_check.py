@@ -283,6 +283,14 @@ def install_into_odoo(wheels, found, workdir):
     say(f"installed {', '.join(w.name for w in wheels)} into the layered environment {workdir / 'env'}")
     for line in probe(env_python, REQUIREMENTS, workdir).splitlines():
         say(f"requirement {line}")
+    script = Path(env_python).parent / "superoffice-sim"
+    usage = subprocess.run(
+        [str(script), "--help"], capture_output=True, text=True, env=clean_env(), cwd=workdir,
+        check=False,
+    )  # fmt: skip
+    if usage.returncode != 0 or "simulator" not in usage.stdout:
+        return [f"the console script superoffice-sim does not run: {usage.stderr.strip()[-300:]}"]
+    say(f"console script {script.name} of the superoffice-sim wheel runs")
     origin = probe(
         env_python,
         "import importlib.util as u; print(u.find_spec('odoo.addons.superoffice_connector').origin)",
@@ -296,10 +304,12 @@ def install_into_odoo(wheels, found, workdir):
     addons = ",".join(p for p in addons if Path(p).resolve() != ROOT)
     say(f"addons path (Odoo's own folders only): {addons}")
     with odoo_env.postgres() as pg:
-        return run_smoke(env_python, odoo_path, pg, addons, workdir)
+        return run_smoke(env_python, odoo_path, pg, addons, workdir, str(Path(origin).parent.parent))
 
 
-def run_smoke(env_python, odoo_path, pg, addons, workdir):
+def run_smoke(env_python, odoo_path, pg, addons, workdir, wheel_addons):
+    """Odoo installs the addon in a fresh database and runs ``SMOKE_TAGS``; ``wheel_addons`` is
+    the environment's ``odoo/addons`` folder, which Odoo's namespace must list."""
     dbname = f"so_wheel_{uuid.uuid4().hex[:10]}"
     template = os.environ.get("ODOO_SUITE_TEMPLATE", "")
     if template:  # as the Odoo suite: a copy of a database with the dependencies installed
@@ -340,8 +350,10 @@ def run_smoke(env_python, odoo_path, pg, addons, workdir):
             odoo_env.terminate(process)
         odoo_env.drop_database(env_python, pg, dbname)
     problems = []
-    if paths is None or str(ROOT) in paths:
-        problems.append(f"Odoo's addons paths {paths} name the repository (or were not logged)")
+    if paths is None or str(ROOT) in paths or wheel_addons not in paths:
+        problems.append(
+            f"Odoo's addons paths {paths} name the repository or not {wheel_addons} (or were not logged)"
+        )
     if counts is None:
         problems.append(f"install of {ADDON} from the wheel failed (exit {returncode})")
     else:
