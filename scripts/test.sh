@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command (`make test`): builds the project's virtual environment if needed, then runs
-# ruff, pylint-odoo, the static checks, the pure pytest suite and the Odoo suite, in that order.
+# the pre-commit hooks (ruff, OCA's checks, pylint-odoo), the static checks, the pure pytest
+# suite, the wheel check and the Odoo suite, in that order.
 # Exits non-zero when any step fails; every step runs so one report shows all problems.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -22,8 +23,9 @@ step() {
     fi
 }
 
-step "ruff" .venv/bin/ruff check .
-step "pylint-odoo" .venv/bin/pylint --rcfile=.pylintrc-mandatory superoffice_connector
+# The hooks of .pre-commit-config.yaml, as `pre-commit run --all-files` runs them for a developer
+# (their environment is built from the package index on the first run).
+step "pre-commit" .venv/bin/pre-commit run --all-files --show-diff-on-failure --color never
 step "static checks" "$PY" scripts/static_checks.py
 pure_suite() {
     "$PY" -m pytest tests -q -p no:cacheprovider "$@"
@@ -35,6 +37,9 @@ pure_suite() {
 # scripts/odoo_provision.py). Without one, the end-to-end tests and the Odoo suite are skipped.
 step "odoo 19" "$PY" scripts/odoo_provision.py --optional
 step "pure suite" pure_suite
+# The addon's wheel (whool) and the simulator's: contents listed and checked; with an Odoo 19,
+# installed into an environment layered on it and the addon installed from there.
+step "wheel" "$PY" scripts/wheel_check.py
 step "odoo suite" "$PY" scripts/odoo_suite.py
 
 echo

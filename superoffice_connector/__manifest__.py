@@ -6,6 +6,7 @@
     "author": "SuperOffice Connector Authors",
     "website": "https://github.com/superoffice-connector/superoffice_connector",
     "license": "LGPL-3",
+    "development_status": "Beta",
     "depends": ["contacts", "project", "mail"],
     "external_dependencies": {"python": ["requests", "cryptography"]},
     "data": [
