@@ -30,3 +30,4 @@ from . import test_erp_changes
 from . import test_erp_one_engine
 from . import test_erp_page_tour
 from . import test_project_values
+from . import test_upgrade
