@@ -21,7 +21,7 @@ Usage::
 import contextlib
 import time
 
-from odoo import models, release
+from odoo import fields, models, release
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
@@ -130,9 +130,17 @@ def has_field_access(records, field, operation):
 
 
 # ------------------------------------------------------------------------- cron progress
+# 19.0 gives each call of a cron job a time budget (ir_cron MIN_TIME_PER_JOB, 10 s, as
+# cron_end_time in the context) and calls it again while work remains; 18.0 calls it again too
+# (up to 10 times) but gives no budget, so a long first import would run in one call until
+# limit_time_real_cron ends it. On 18.0 the call gets 19.0's budget, counted from the start of
+# its progress record, and the run hands over as on 19.0.
+CRON_CALL_SECONDS = 10
+
+
 def commit_progress(env, processed=0, remaining=None):
-    """Commit a batch of a cron run and report its progress; return the seconds left to the run
-    (infinite outside a cron, or on 18.0, whose crons have no time budget in the context).
+    """Commit a batch of a cron run and report its progress; return the seconds left to this
+    call of the cron job (infinite outside a cron).
 
     19.0: ir.cron._commit_progress does it all. 18.0: the progress is written with
     ir.cron._notify_progress (absolute counts) and the transaction committed here."""
@@ -146,10 +154,25 @@ def commit_progress(env, processed=0, remaining=None):
         cron._notify_progress(done=progress.done + processed, remaining=remaining)
     env.cr.commit()
     end = env.context.get("cron_end_time")
-    return float("inf") if end is None else max(end - time.monotonic(), 0)
+    if end is not None:
+        return max(end - time.monotonic(), 0)
+    if not progress:
+        return float("inf")
+    elapsed = (fields.Datetime.now() - progress.create_date).total_seconds()
+    return max(CRON_CALL_SECONDS - elapsed, 0)
 
 
 # ------------------------------------------------------------------------------- tests
+def export_translations(env, modules, buffer, fmt="po"):
+    """Odoo's translation export of ``modules`` into ``buffer``: 19.0's trans_export takes an
+    environment, 18.0's a cursor."""
+    from odoo.tools.translate import trans_export  # noqa: PLC0415 (tests only)
+
+    if MAJOR >= 19:
+        return trans_export(None, modules, buffer, fmt, env)
+    return trans_export(None, modules, buffer, fmt, env.cr)  # 18.0
+
+
 def allow_requests(case):
     """Let requests that carry no test cookie (SuperOffice's webhook calls) reach the server of
     the HttpCase ``case``: 19.0 refuses them unless HttpCase.allow_requests says so; 18.0 lets
