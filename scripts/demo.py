@@ -1,8 +1,10 @@
-"""The main command (`make demo`): the SuperOffice simulator plus an Odoo 19 with the addon.
+"""The main command (`make demo`): the SuperOffice simulator plus an Odoo with the addon.
 
-Starts the simulator with demo data on http://127.0.0.1:8555, an Odoo 19 with
-``superoffice_connector`` installed in the database ``superoffice_demo`` whose SuperOffice
-connection points at the simulator, prints the URL and the login, and stops both on Ctrl-C.
+Starts the simulator with demo data on http://127.0.0.1:8555, an Odoo of the series
+``ODOO_SERIES`` names (``19.0`` by default, or ``18.0``) with ``superoffice_connector`` installed in
+the database ``superoffice_demo`` (``superoffice_demo_18_0`` on 18.0: each series keeps its own)
+whose SuperOffice connection points at the simulator, prints the URL and the login, and stops both
+on Ctrl-C.
 
 PostgreSQL: the server the PG* variables name, else a private cluster kept in ``var/demo-pg`` (so
 the demo database survives between runs; ``make demo RESET=1`` starts it afresh).
@@ -22,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import odoo_env  # noqa: E402
 
 ROOT = odoo_env.ROOT
-DB = "superoffice_demo"
+DB = "superoffice_demo"  # on the default series; another series' demo has its own database
 SIM_PORT = int(os.environ.get("SIM_PORT", "8555"))
 ODOO_PORT = int(os.environ.get("ODOO_PORT", "8069"))
 TENANT = "Cust12345"
@@ -30,10 +32,10 @@ DEV_TICKET = "7T:ZGVtby10aWNrZXQ="  # accepted by the simulator started below, a
 VAR = ROOT / "var" / "demo"
 
 NO_ODOO = """\
-No Odoo 19 was found or provisioned, so the demo cannot start. With neither ODOO_PYTHON nor
+No Odoo {series} was found or provisioned, so the demo cannot start. With neither ODOO_PYTHON nor
 ODOO_PATH set, `make demo` provisions one into the per-user cache from ODOO_SOURCE (the reason it
 could not is printed above). Or point ODOO_PYTHON at a Python interpreter that can `import odoo`
-(Odoo 19 with its requirements), and ODOO_PATH at the Odoo 19 source tree (the folder with
+(Odoo {series} with its requirements), and ODOO_PATH at the Odoo {series} source tree (the folder with
 odoo-bin) if that interpreter does not already have it on its path; PostgreSQL is taken from
 PGHOST/PGPORT/PGUSER/PGPASSWORD, or started privately when they are unset. The README's
 "Running against a real Odoo 19" shows both ways."""
@@ -93,7 +95,7 @@ def demo_postgres(reset):
         yield pg
 
 
-def database_exists(python, pg):
+def database_exists(python, pg, database):
     code = (
         "import sys, psycopg2\n"
         "h, p, u, pw, db = sys.argv[1:]\n"
@@ -102,7 +104,7 @@ def database_exists(python, pg):
         "print('yes' if cur.fetchone() else 'no')\n"
     )
     out = subprocess.run(
-        [python, "-c", code, pg["host"], pg["port"], pg["user"], pg["password"], DB],
+        [python, "-c", code, pg["host"], pg["port"], pg["user"], pg["password"], database],
         capture_output=True, text=True, check=True,
     ).stdout.strip()  # fmt: skip
     return out == "yes"
@@ -112,12 +114,17 @@ def main():
     odoo_env.install_signal_handlers()
     reset = os.environ.get("RESET") == "1"
     try:
-        found = odoo_env.find_odoo(provision=True)
+        series = odoo_env.series_of()
+    except odoo_env.SeriesError as exc:
+        print(f"demo: {exc}")
+        return 1
+    try:
+        found = odoo_env.find_odoo(provision=True, series=series)
     except (KeyboardInterrupt, odoo_env.Interrupted):
-        print("\nstopped while provisioning Odoo 19; the next run finishes it")
+        print(f"\nstopped while provisioning Odoo {series}; the next run finishes it")
         return 130
     if not found:
-        print(NO_ODOO)
+        print(NO_ODOO.format(series=series))
         return 1
     python, odoo_path, version = found
     VAR.mkdir(parents=True, exist_ok=True)
@@ -135,7 +142,7 @@ def main():
         sim_url = f"http://127.0.0.1:{SIM_PORT}"
         wait_http(f"{sim_url}/api/state/{TENANT}", timeout=60, process=sim)
         with demo_postgres(reset) as pg:
-            run_odoo(python, odoo_path, version, pg, reset, sim, sim_url)
+            run_odoo(python, odoo_path, version, pg, reset, sim, sim_url, series)
         return 0
     except (KeyboardInterrupt, odoo_env.Interrupted):
         print("\nstopped the demo")
@@ -148,22 +155,24 @@ def main():
             odoo_env.terminate(sim)
 
 
-def run_odoo(python, odoo_path, version, pg, reset, sim, sim_url):
+def run_odoo(python, odoo_path, version, pg, reset, sim, sim_url, series):
     """Create or reuse the demo database, configure its connection, serve until Ctrl-C."""
+    database = DB if series == odoo_env.DEFAULT_SERIES else f"{DB}_{series.replace('.', '_')}"
+    data_dir = VAR / ("odoo-data" if database == DB else f"odoo-data-{series}")
     env = odoo_env.odoo_env_vars(odoo_path)
     command = odoo_env.odoo_command(python, odoo_path)
     options = [
         "--addons-path", odoo_env.addons_path(python, odoo_path),
-        "--data-dir", str(VAR / "odoo-data"),
-        "-d", DB,
+        "--data-dir", str(data_dir),
+        "-d", database,
         "--http-interface", "127.0.0.1",
         *odoo_env.db_args(pg),
     ]  # fmt: skip
-    if reset and database_exists(python, pg):
-        odoo_env.drop_database(python, pg, DB)
-        shutil.rmtree(VAR / "odoo-data", ignore_errors=True)
-    if not database_exists(python, pg):
-        print(f"==> creating the demo database {DB} with superoffice_connector (about a minute)")
+    if reset and database_exists(python, pg, database):
+        odoo_env.drop_database(python, pg, database)
+        shutil.rmtree(data_dir, ignore_errors=True)
+    if not database_exists(python, pg, database):
+        print(f"==> creating the demo database {database} with superoffice_connector (about a minute)")
         subprocess.run(
             command + options + ["-i", "superoffice_connector", "--stop-after-init"],
             env=env, check=True,

@@ -1,6 +1,10 @@
-"""Find an Odoo 19 and a PostgreSQL server for the Odoo suite and the demo.
+"""Find an Odoo and a PostgreSQL server for the Odoo suite and the demo.
 
 The contract (README, "Running the Odoo suite"):
+
+- ``ODOO_SERIES``: the Odoo series wanted, ``19.0`` (default) or ``18.0`` (``SERIES`` lists those
+  the addon supports); ``make test`` takes a list (``"18.0 19.0"``) and runs the suite on each.
+  Below, "Odoo 19" stands for the series asked; an Odoo of another series is not used.
 
 - ``ODOO_PYTHON``: a Python interpreter that can ``import odoo`` (Odoo 19 and its requirements).
   If unset, the project's own ``.venv`` is tried. ``ODOO_PATH``, if set, is an Odoo 19 source
@@ -31,6 +35,32 @@ PG_SYSTEM_USER = "superoffice-pg"
 PG_ROLE = "odoo_suite"
 PG_ROLE_PASSWORD = "odoo_suite"
 PG_LIB_GLOB = "/usr/lib/postgresql/*/bin"
+SERIES = ("18.0", "19.0")  # the Odoo series the addon installs on and is tested on
+DEFAULT_SERIES = "19.0"
+
+
+class SeriesError(ValueError):
+    """``ODOO_SERIES`` names a series the addon does not support; the message says which do."""
+
+
+def series_list(env=None):
+    """The series ``ODOO_SERIES`` names (spaces or commas between them), ``19.0`` when unset."""
+    env = os.environ if env is None else env
+    asked = (env.get("ODOO_SERIES") or DEFAULT_SERIES).replace(",", " ").split()
+    unknown = [series for series in asked if series not in SERIES]
+    if unknown:
+        raise SeriesError(
+            f"ODOO_SERIES {' '.join(unknown)}: not a supported Odoo series (supported: {', '.join(SERIES)})"
+        )
+    return list(dict.fromkeys(asked))
+
+
+def series_of(env=None):
+    """The one series ``ODOO_SERIES`` names (the demo, a server of the end-to-end tests)."""
+    asked = series_list(env)
+    if len(asked) != 1:
+        raise SeriesError(f"ODOO_SERIES names {len(asked)} series here; name one of {', '.join(SERIES)}")
+    return asked[0]
 
 
 class Interrupted(Exception):
@@ -63,9 +93,9 @@ def odoo_env_vars(odoo_path=None):
     return env
 
 
-def probe_odoo(python, odoo_path=None):
-    """The version (``19.0``) of the Odoo 19 that ``python`` imports (with ``odoo_path`` on its
-    path), or None when it imports none, or another major version."""
+def probe_odoo(python, odoo_path=None, series=DEFAULT_SERIES):
+    """The version (``19.0``) of the Odoo ``series`` that ``python`` imports (with ``odoo_path`` on
+    its path), or None when it imports none, or another major version."""
     try:
         probe = subprocess.run(
             [python, "-c", "import odoo.release as r; print(r.version_info[0], r.version)"],
@@ -79,27 +109,30 @@ def probe_odoo(python, odoo_path=None):
     if probe.returncode != 0:
         return None
     major, version = probe.stdout.split(maxsplit=1)
-    return version.strip() if major == "19" else None
+    return version.strip() if major == series.split(".")[0] else None
 
 
-def find_odoo(provision=False, env=None):
-    """Return ``(python, odoo_path, version)`` of an Odoo 19, or None when there is none.
+def find_odoo(provision=False, env=None, series=None):
+    """Return ``(python, odoo_path, version)`` of an Odoo of ``series`` (default: the one
+    ``ODOO_SERIES`` names), or None when there is none.
 
-    ``ODOO_PYTHON`` (with ``ODOO_PATH``) when set; else the project's ``.venv``; else, with neither
-    variable set, the Odoo provisioned in the per-user cache (``odoo_provision``), built first
-    when ``provision`` is true and the cache is not ready.
+    ``ODOO_PYTHON`` (with ``ODOO_PATH``) when set and of that series; else the project's
+    ``.venv``; else, with neither variable set, the Odoo provisioned in the per-user cache
+    (``odoo_provision``, one per series), built first when ``provision`` is true and the cache is
+    not ready.
     """
     env = os.environ if env is None else env
+    series = series or series_of(env)
     odoo_path = env.get("ODOO_PATH") or None
     python = env.get("ODOO_PYTHON") or str(ROOT / ".venv" / "bin" / "python")
-    version = probe_odoo(python, odoo_path)
+    version = probe_odoo(python, odoo_path, series)
     if version:
         return python, odoo_path, version
     if env.get("ODOO_PYTHON") or odoo_path:
         return None
     import odoo_provision  # noqa: PLC0415 (imports this module)
 
-    return odoo_provision.provisioned(env, build=provision)
+    return odoo_provision.provisioned(env, build=provision, series=series)
 
 
 def odoo_command(python, odoo_path):
@@ -110,7 +143,7 @@ def odoo_command(python, odoo_path):
 
 def addons_path(python, odoo_path):
     """Odoo's own addons folders plus the repository root (which holds the addon)."""
-    # Odoo 19's `odoo` is a namespace package (no __file__): look next to each of its paths.
+    # Odoo 19's `odoo` is a namespace package (no __file__), 18's a package: look next to each path.
     code = (
         "import os, odoo, odoo.addons as a;"
         "paths=list(a.__path__);"

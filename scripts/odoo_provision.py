@@ -1,7 +1,9 @@
-"""Provision an Odoo 19 for ``make test`` and ``make demo`` when none is found.
+"""Provision an Odoo for ``make test`` and ``make demo`` when none is found.
 
 With neither ``ODOO_PYTHON`` nor ``ODOO_PATH`` set and no Odoo in the project's ``.venv``, an Odoo
-19 is built once into a per-user cache that every checkout on the machine shares::
+of each series asked (``ODOO_SERIES``: ``19.0`` by default, ``18.0``, or both) is built once into a
+per-user cache that every checkout on the machine shares, one tree and environment per series
+(below for 19.0; 18.0 has the same under ``odoo-18.0``)::
 
     ${XDG_CACHE_HOME:-~/.cache}/superoffice-connector/
         odoo-19.0/src/              the Odoo 19.0 source tree (renamed into place once complete)
@@ -13,7 +15,8 @@ With neither ``ODOO_PYTHON`` nor ``ODOO_PATH`` set and no Odoo in the project's 
         odoo-19.0.lock              one build at a time; others wait for it
 
 The source is ``ODOO_SOURCE`` (``odoo_source`` lists its kinds; default Odoo's official git
-repository, branch 19.0, shallow). A cache is ready when its tree is a complete Odoo 19 tree, its
+repository, the series' branch, shallow); with several series, ``ODOO_SOURCE_18_0`` (and
+``ODOO_SOURCE_19_0``) name each one's own. A cache is ready when its tree is a complete Odoo tree of its series, its
 environment finished installing, ``provisioned.json`` exists and the environment imports that
 Odoo: then it is used as is, without network. A half-finished or broken cache is rebuilt: the
 environment alone when the tree is sound, else both.
@@ -28,8 +31,9 @@ setuptools stays below 81 in the environment: Odoo 19's pinned gevent (started w
 ``--workers`` > 0) imports ``pkg_resources``, which setuptools 81 removed; cbor2 5.4.2's build
 needs it too.
 
-Command line: ``python scripts/odoo_provision.py [--optional]`` finds or provisions an Odoo 19 and
-prints where it is; exit 1 when there is none, unless ``--optional`` (``make test``).
+Command line: ``python scripts/odoo_provision.py [--optional]`` finds or provisions an Odoo of each
+series ``ODOO_SERIES`` names and prints where it is; exit 1 when one is missing, unless
+``--optional`` (``make test``).
 """
 
 import argparse
@@ -56,7 +60,6 @@ from odoo_prerequisites import (  # noqa: E402
     prerequisites_message,
 )
 
-SERIES = "19.0"
 RETRY_AFTER = 3600  # seconds a failed attempt is remembered
 SETUPTOOLS = "setuptools<81"
 # Beside requirements.txt (ODOO_PROVISION_EXTRAS replaces them): websocket-client for Odoo's
@@ -67,34 +70,40 @@ SHOWN_PIP = re.compile(r"^\s*(Collecting|Building wheel for \S+ .*started|Succes
 
 
 class ProvisionError(Exception):
-    """No Odoo 19 could be provisioned; the message says why and what to do."""
+    """No Odoo could be provisioned; the message says why and what to do."""
 
 
 class BuildError(ProvisionError):
     """Building the environment failed (remembered like an unreachable source)."""
 
 
-def say(message):
-    print(f"odoo 19: {message}", flush=True)
+def say(message, series=odoo_env.DEFAULT_SERIES):
+    print(f"odoo {series}: {message}", flush=True)
+
+
+def source_of(env, series):
+    """The ``ODOO_SOURCE`` text for ``series``: ``ODOO_SOURCE_18_0`` first, then ``ODOO_SOURCE``."""
+    return env.get(f"ODOO_SOURCE_{series.replace('.', '_')}") or env.get("ODOO_SOURCE")
 
 
 class Cache:
-    """The paths of the cache for ``env`` (``XDG_CACHE_HOME``, ``HOME``)."""
+    """The paths of the cache of ``series`` for ``env`` (``XDG_CACHE_HOME``, ``HOME``)."""
 
-    def __init__(self, env):
+    def __init__(self, env, series=odoo_env.DEFAULT_SERIES):
         base = env.get("XDG_CACHE_HOME") or os.path.join(
             env.get("HOME") or os.path.expanduser("~"), ".cache"
         )
+        self.series = series
         self.root = Path(base) / "superoffice-connector"
-        self.dir = self.root / f"odoo-{SERIES}"
+        self.dir = self.root / f"odoo-{series}"
         self.src = self.dir / "src"
         self.venv = self.dir / "venv"
         self.python = self.venv / "bin" / "python"
         self.complete = self.venv / ".complete"
         self.stamp = self.dir / "provisioned.json"
-        self.log = self.root / f"odoo-{SERIES}.log"
-        self.failed = self.root / f"odoo-{SERIES}.failed.json"
-        self.lock = self.root / f"odoo-{SERIES}.lock"
+        self.log = self.root / f"odoo-{series}.log"
+        self.failed = self.root / f"odoo-{series}.failed.json"
+        self.lock = self.root / f"odoo-{series}.lock"
 
 
 def extras_of(env):
@@ -121,9 +130,9 @@ def inspect_venv(cache, extras=EXTRAS):
         return None, "its Python environment is unfinished"
     if built_with != recipe(cache, extras):
         return None, "its Python environment was built for other requirements or extras"
-    version = odoo_env.probe_odoo(str(cache.python), str(cache.src))
+    version = odoo_env.probe_odoo(str(cache.python), str(cache.src), cache.series)
     if not version:
-        return None, "its Python environment no longer imports Odoo 19"
+        return None, f"its Python environment no longer imports Odoo {cache.series}"
     return version, None
 
 
@@ -133,7 +142,7 @@ def inspect(cache, extras=EXTRAS):
     if not cache.src.exists():
         return False, False, None, "no provisioned Odoo yet"
     try:
-        odoo_source.odoo_version(cache.src)
+        odoo_source.odoo_version(cache.src, cache.series)
     except odoo_source.SourceError as exc:
         return False, False, None, f"its source tree is broken or unfinished ({exc})"
     version, problem = inspect_venv(cache, extras)
@@ -147,7 +156,7 @@ def inspect(cache, extras=EXTRAS):
 # ------------------------------------------------------------------------------ building
 
 
-def _pip(python, args, log, env):
+def _pip(python, args, log, env, series=odoo_env.DEFAULT_SERIES):
     """Run pip, showing its main lines; BuildError with the likely cause when it fails."""
     command = [str(python), "-m", "pip", "--disable-pip-version-check", *args]
     log.write(f"$ {' '.join(command)}\n")
@@ -161,7 +170,7 @@ def _pip(python, args, log, env):
         lines.append(line)
         if SHOWN_PIP.match(line):
             shown = re.sub(r" \(from .*\)$", "", line.strip())
-            say("  " + (shown if len(shown) < 110 else shown[:107] + "..."))
+            say("  " + (shown if len(shown) < 110 else shown[:107] + "..."), series)
     if process.wait() != 0:
         raise BuildError(f"pip install failed: {diagnose(''.join(lines))}; full log: {log.name}")
 
@@ -176,10 +185,10 @@ def build_venv(cache, env, python=sys.executable, extras=EXTRAS):
             # than ensurepip
             subprocess.run([python, "-m", "venv", "--without-pip", str(cache.venv)], check=True, env=env)
             _pip(python, ["--python", str(cache.python), "install", "--no-compile", "--upgrade",
-                          "pip", SETUPTOOLS], log, pip_env)  # fmt: skip
+                          "pip", SETUPTOOLS], log, pip_env, cache.series)  # fmt: skip
         else:
             subprocess.run([python, "-m", "venv", str(cache.venv)], check=True, env=env)
-            _pip(cache.python, ["install", "--upgrade", "pip", SETUPTOOLS], log, pip_env)
+            _pip(cache.python, ["install", "--upgrade", "pip", SETUPTOOLS], log, pip_env, cache.series)
         constraints = cache.venv / "constraints.txt"
         constraints.write_text(f"{SETUPTOOLS}\n", encoding="utf-8")
         args = ["install", "-c", str(constraints), "-r", str(cache.src / "requirements.txt")]
@@ -187,7 +196,7 @@ def build_venv(cache, env, python=sys.executable, extras=EXTRAS):
             args[1:1] = ["--build-constraint", str(constraints)]
         else:  # older pip: the constraint reaches the build environments through the variable
             pip_env["PIP_CONSTRAINT"] = str(constraints)
-        _pip(cache.python, args + list(extras), log, pip_env)
+        _pip(cache.python, args + list(extras), log, pip_env, cache.series)
     check = subprocess.run(
         [str(cache.python), "-W", "ignore", "-c",
          "import sysconfig; print(sysconfig.get_paths()['purelib']); import pkg_resources"],
@@ -230,7 +239,7 @@ def _locked(cache):
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            say(f"another run is provisioning into {cache.dir}; waiting for it")
+            say(f"another run is provisioning into {cache.dir}; waiting for it", cache.series)
             fcntl.flock(handle, fcntl.LOCK_EX)
         yield
 
@@ -253,16 +262,17 @@ def _clock(epoch):
     return time.strftime("%H:%M", time.localtime(epoch))
 
 
-def ensure(env=None, timeout=odoo_source.REACH_TIMEOUT, python=sys.executable):
-    """Return ``(python, src, version)`` of the provisioned Odoo 19, building it first when the
-    cache is not ready. Raise :class:`ProvisionError` with the reason when that fails."""
+def ensure(env=None, timeout=odoo_source.REACH_TIMEOUT, python=sys.executable,
+           series=odoo_env.DEFAULT_SERIES):  # fmt: skip
+    """Return ``(python, src, version)`` of the provisioned Odoo ``series``, building it first
+    when the cache is not ready. Raise :class:`ProvisionError` with the reason when that fails."""
     env = dict(os.environ if env is None else env)
-    cache = Cache(env)
+    cache = Cache(env, series)
     extras = extras_of(env)
     src_ok, venv_ok, version, problem = inspect(cache, extras)
     if problem is None:
         return str(cache.python), str(cache.src), version
-    source_text = env.get("ODOO_SOURCE") or odoo_source.DEFAULT_SOURCE
+    source_text = source_of(env, series) or odoo_source.DEFAULT_SOURCE
     cache.root.mkdir(parents=True, exist_ok=True)
     failure = remembered_failure(cache, source_text, env)
     if failure:
@@ -274,7 +284,7 @@ def ensure(env=None, timeout=odoo_source.REACH_TIMEOUT, python=sys.executable):
         source = odoo_source.Source("folder", str(cache.src))
     else:
         try:
-            source = odoo_source.parse_source(env.get("ODOO_SOURCE"))
+            source = odoo_source.parse_source(source_of(env, series), series)
         except odoo_source.SourceError as exc:
             raise ProvisionError(str(exc)) from None
     missing = missing_prerequisites(source, env)
@@ -295,8 +305,13 @@ def ensure(env=None, timeout=odoo_source.REACH_TIMEOUT, python=sys.executable):
 
 def _build(cache, env, source, source_text, state, timeout, python, extras):
     src_ok, venv_ok, problem = state
+    series = cache.series
+
+    def say(message):
+        print(f"odoo {series}: {message}", flush=True)
+
     started = time.monotonic()
-    say(f"no Odoo 19 found through ODOO_PYTHON/ODOO_PATH; provisioning one into {cache.dir}")
+    say(f"no Odoo {series} found through ODOO_PYTHON/ODOO_PATH; provisioning one into {cache.dir}")
     say(f"  ({problem}; a full build takes a few minutes and about 1.5 GB of disk, once per "
         "machine; ODOO_PROVISION=0 turns this off)")  # fmt: skip
     fetched = cache.dir / "source.json"
@@ -305,9 +320,10 @@ def _build(cache, env, source, source_text, state, timeout, python, extras):
             shutil.rmtree(cache.src, ignore_errors=True)
             cache.stamp.unlink(missing_ok=True)
             cache.dir.mkdir(parents=True, exist_ok=True)
-            say(f"[1/2] fetching the Odoo 19.0 source from {source.describe()}")
+            say(f"[1/2] fetching the Odoo {series} source from {source.describe()}")
             step = time.monotonic()
-            info = odoo_source.fetch(source, cache.src, env=env, say=say, timeout=timeout)
+            info = odoo_source.fetch(source, cache.src, env=env, say=say, timeout=timeout,
+                                     series=series)  # fmt: skip
             info["fetch_seconds"] = round(time.monotonic() - step)
             fetched.write_text(json.dumps(info) + "\n", encoding="utf-8")
             say(f"[1/2] source ready: Odoo {info['version']} in {info['fetch_seconds']} s")
@@ -325,9 +341,9 @@ def _build(cache, env, source, source_text, state, timeout, python, extras):
             build_venv(cache, env, python, extras)
             stamp["venv_seconds"] = round(time.monotonic() - step)
             say(f"[2/2] environment ready in {stamp['venv_seconds']} s")
-        version = odoo_env.probe_odoo(str(cache.python), str(cache.src))
+        version = odoo_env.probe_odoo(str(cache.python), str(cache.src), series)
         if not version:
-            raise BuildError(f"{cache.python} does not import the Odoo 19 in {cache.src}")
+            raise BuildError(f"{cache.python} does not import the Odoo {series} in {cache.src}")
     except odoo_source.SourceError as exc:
         if not cache.src.exists() and not cache.complete.exists():
             shutil.rmtree(cache.dir, ignore_errors=True)
@@ -357,39 +373,47 @@ def _remember(cache, source_text, reason):
         cache.failed.write_text(json.dumps(record) + "\n", encoding="utf-8")
 
 
-def provisioned(env=None, build=False):
-    """The provisioned Odoo 19 as ``(python, src, version)`` when the cache is ready (or, with
-    ``build``, once built); None otherwise (with ``build``, after printing why)."""
+def provisioned(env=None, build=False, series=odoo_env.DEFAULT_SERIES):
+    """The provisioned Odoo ``series`` as ``(python, src, version)`` when the cache is ready (or,
+    with ``build``, once built); None otherwise (with ``build``, after printing why)."""
     env = os.environ if env is None else env
     if env.get("ODOO_PROVISION") == "0":
         return None
     if not build:
-        cache = Cache(env)
+        cache = Cache(env, series)
         _src, _venv, version, problem = inspect(cache, extras_of(env))
         return None if problem else (str(cache.python), str(cache.src), version)
     try:
-        return ensure(env)
+        return ensure(env, series=series)
     except ProvisionError as exc:
-        say(f"not provisioned: {exc}")
+        say(f"not provisioned: {exc}", series)
         return None
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description="Find or provision an Odoo 19.")
+    parser = argparse.ArgumentParser(description="Find or provision an Odoo of each series asked.")
     parser.add_argument("--optional", action="store_true", help="exit 0 when there is none")
     args = parser.parse_args(argv)
     odoo_env.install_signal_handlers()
     try:
-        found = odoo_env.find_odoo(provision=True)
-    except (KeyboardInterrupt, odoo_env.Interrupted):
-        say("interrupted; the unfinished part is rebuilt on the next run")
-        return 130
-    if found:
-        python, odoo_path, version = found
-        say(f"Odoo {version} at {python}" + (f" with {odoo_path}" if odoo_path else ""))
-        return 0
-    say("none: the Odoo suite and the end-to-end tests are skipped")
-    return 0 if args.optional else 1
+        wanted = odoo_env.series_list()
+    except odoo_env.SeriesError as exc:
+        print(exc)
+        return 2
+    missing = 0
+    for series in wanted:
+        try:
+            found = odoo_env.find_odoo(provision=True, series=series)
+        except (KeyboardInterrupt, odoo_env.Interrupted):
+            say("interrupted; the unfinished part is rebuilt on the next run", series)
+            return 130
+        if found:
+            python, odoo_path, version = found
+            say(f"Odoo {version} at {python}" + (f" with {odoo_path}" if odoo_path else ""), series)
+        else:
+            say("none: the Odoo suite and the end-to-end tests are skipped on it", series)
+            missing += 1
+    return 0 if args.optional or not missing else 1
 
 
 if __name__ == "__main__":

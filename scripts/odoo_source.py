@@ -1,6 +1,7 @@
-"""Where a provisioned Odoo 19 comes from: the kinds of ``ODOO_SOURCE`` and how each is fetched.
+"""Where a provisioned Odoo comes from: the kinds of ``ODOO_SOURCE`` and how each is fetched.
 
-``ODOO_SOURCE`` is one of
+Every function takes the Odoo series wanted (``ODOO_SERIES``: ``19.0`` by default, ``18.0``);
+below, ``19.0`` stands for it. ``ODOO_SOURCE`` is one of
 
 - a git URL (``https://``, ``http://``, ``ssh://``, ``git://``, ``file://`` or ``user@host:path``);
   unset means Odoo's official repository, ``https://github.com/odoo/odoo.git``. Cloned shallow
@@ -41,7 +42,7 @@ DEFAULT_PORTS = {"https": 443, "http": 80, "ssh": 22, "git": 9418}
 
 
 class SourceError(Exception):
-    """The source cannot be fetched, or is not an Odoo 19 tree; the message says why."""
+    """The source cannot be fetched, or is not a tree of the series; the message says why."""
 
 
 class Source:
@@ -65,11 +66,12 @@ def _is_git_dir(path):
     )
 
 
-def parse_source(value):
-    """Turn an ``ODOO_SOURCE`` value (``None`` or empty: the default) into a :class:`Source`."""
+def parse_source(value, series=DEFAULT_BRANCH):
+    """Turn an ``ODOO_SOURCE`` value (``None`` or empty: the default) into a :class:`Source`;
+    a remote git source without ``#ref`` takes the branch named after ``series``."""
     value = (value or "").strip()
     if not value:
-        return Source("git", DEFAULT_SOURCE, DEFAULT_BRANCH, remote=True)
+        return Source("git", DEFAULT_SOURCE, series, remote=True)
     ref = None
     if "#" in value:
         value, ref = value.rsplit("#", 1)
@@ -80,10 +82,10 @@ def parse_source(value):
         if tarball and scheme in ("http", "https"):
             return Source("tarball", value, remote=True)
         if scheme == "file":
-            local = parse_source(urllib.parse.unquote(urllib.parse.urlsplit(value).path))
+            local = parse_source(urllib.parse.unquote(urllib.parse.urlsplit(value).path), series)
             local.ref = ref or local.ref
             return local
-        return Source("git", value, ref or DEFAULT_BRANCH, remote=True)
+        return Source("git", value, ref or series, remote=True)
     path = Path(value).expanduser().resolve()
     if not path.exists():
         raise SourceError(f"ODOO_SOURCE {value}: no such file or folder")
@@ -211,9 +213,9 @@ def odoo_root(folder):
     raise SourceError("no Odoo source tree in it (no odoo-bin at its top or in its top folder)")
 
 
-def odoo_version(tree):
+def odoo_version(tree, series=DEFAULT_BRANCH):
     """The version (``19.0``) of the Odoo tree at ``tree``; :class:`SourceError` if it is not a
-    complete Odoo 19 source tree."""
+    complete source tree of the Odoo ``series`` (its major version)."""
     tree = Path(tree)
     missing = [
         name
@@ -228,8 +230,9 @@ def odoo_version(tree):
     if not match:
         raise SourceError("odoo/release.py has no version_info")
     major, minor = match.groups()
-    if major != "19":
-        raise SourceError(f"this is Odoo {major}.{minor}, not Odoo 19")
+    wanted = series.split(".")[0]
+    if major != wanted:
+        raise SourceError(f"this is Odoo {major}.{minor}, not Odoo {wanted}")
     return f"{major}.{minor}"
 
 
@@ -282,9 +285,10 @@ def _run_with_progress(cmd, env, say, every=10):
     return process.wait(), last
 
 
-def fetch(source, dest, env=None, say=print, timeout=REACH_TIMEOUT):
-    """Put the Odoo tree of ``source`` into the new folder ``dest``; return a dict describing
-    what was fetched (``version``, and ``commit`` for git). ``dest`` is left absent on failure."""
+def fetch(source, dest, env=None, say=print, timeout=REACH_TIMEOUT, series=DEFAULT_BRANCH):
+    """Put the Odoo ``series`` tree of ``source`` into the new folder ``dest``; return a dict
+    describing what was fetched (``version``, and ``commit`` for git). ``dest`` is left absent on
+    failure."""
     env = dict(os.environ if env is None else env)
     dest = Path(dest)
     work = dest.with_name(dest.name + ".fetching")
@@ -311,9 +315,9 @@ def fetch(source, dest, env=None, say=print, timeout=REACH_TIMEOUT):
         elif source.kind == "git":
             ref = source.ref
             if not ref:
-                has_branch = _git(["rev-parse", "--verify", "--quiet", f"refs/heads/{DEFAULT_BRANCH}"],
+                has_branch = _git(["rev-parse", "--verify", "--quiet", f"refs/heads/{series}"],
                                   env, cwd=source.location).returncode == 0  # fmt: skip
-                ref = DEFAULT_BRANCH if has_branch else "HEAD"
+                ref = series if has_branch else "HEAD"
             commit = _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], env,
                           cwd=source.location)  # fmt: skip
             if commit.returncode != 0:
@@ -351,7 +355,7 @@ def fetch(source, dest, env=None, say=print, timeout=REACH_TIMEOUT):
                 raise SourceError(f"not a readable tarball ({exc})")
             tree = odoo_root(work / "unpacked")
         tree = odoo_root(tree)
-        info["version"] = odoo_version(tree)
+        info["version"] = odoo_version(tree, series)
         tree.rename(dest)
         return info
     except SourceError as exc:

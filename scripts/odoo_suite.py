@@ -1,21 +1,23 @@
 """Run the addon's Odoo tests in a throwaway database on a real PostgreSQL.
 
-Finds Odoo 19 and PostgreSQL as ``odoo_env`` describes, creates a fresh database, installs
-``superoffice_connector`` with ``--test-tags /superoffice_connector``, reads Odoo's result line,
-drops the database and prints exactly one summary line::
+For each Odoo series ``ODOO_SERIES`` names (``19.0`` by default; ``"18.0 19.0"`` runs both, one
+after the other), finds that Odoo and PostgreSQL as ``odoo_env`` describes, creates a fresh
+database, installs ``superoffice_connector`` with ``--test-tags /superoffice_connector``, reads
+Odoo's result line, drops the database and prints one summary line per series::
 
-    odoo suite: N tests, F failed, E errors
+    odoo suite 18.0: N tests, F failed, E errors
+    odoo suite 19.0: N tests, F failed, E errors
 
-or, with no Odoo 19 found (nor provisioned, see ``odoo_provision``), ``odoo suite: SKIPPED (no
-Odoo 19 found; set ODOO_PYTHON)``.
-Exit status 1 on any failed or errored test or a failed install, else 0.
+A series with no Odoo found (nor provisioned, see ``odoo_provision``) prints ``odoo suite 18.0:
+SKIPPED (...)``; with none at all, the one line ``odoo suite: SKIPPED (no Odoo 19.0 found; set
+ODOO_PYTHON)``. Exit status 1 on any failed or errored test or a failed install, else 0.
 
 Optional: ``ODOO_SUITE_TEMPLATE`` names an existing database with ``contacts`` and ``project``
 installed, copied instead of starting from an empty one (faster local runs);
 ``ODOO_SUITE_TAGS`` overrides the test tags (default ``/superoffice_connector``).
 
 After a passing run the addon is uninstalled from the same database and the database is checked
-for leftovers (tables, columns, models, module data of the addon): ``odoo suite: uninstall clean``,
+for leftovers (tables, columns, models, module data of the addon): ``odoo suite 19.0: uninstall clean``,
 or the leftovers and a failure.
 """
 
@@ -146,44 +148,61 @@ def run_suite(python, odoo_path, pg, log_path):
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
-def main():
-    odoo_env.install_signal_handlers()
-    try:
-        found = odoo_env.find_odoo(provision=True)
-    except (KeyboardInterrupt, odoo_env.Interrupted):
-        print("odoo suite: INTERRUPTED while provisioning Odoo 19 (finished on the next run)")
-        return 130
+def run_series(series):
+    """Run the suite on the Odoo ``series``; return its exit status, or None when no Odoo of that
+    series is found (nor provisioned). Every line it prints starts with ``odoo suite <series>:``."""
+    head = f"odoo suite {series}:"
+    found = odoo_env.find_odoo(provision=True, series=series)
     if not found:
-        print("odoo suite: SKIPPED (no Odoo 19 found; set ODOO_PYTHON)")
-        return 0
+        return None
     python, odoo_path, version = found
-    print(f"odoo suite: Odoo {version} at {python}" + (f" with {odoo_path}" if odoo_path else ""))
-    log_path = Path(tempfile.gettempdir()) / f"odoo-suite-{os.getpid()}.log"
-    try:
-        with odoo_env.postgres() as pg:
-            counts, returncode, leftovers = run_suite(python, odoo_path, pg, log_path)
-    except (KeyboardInterrupt, odoo_env.Interrupted):
-        print("odoo suite: INTERRUPTED (database and cluster removed)")
-        return 130
+    print(f"{head} Odoo {version} at {python}" + (f" with {odoo_path}" if odoo_path else ""))
+    log_path = Path(tempfile.gettempdir()) / f"odoo-suite-{series}-{os.getpid()}.log"
+    with odoo_env.postgres() as pg:
+        counts, returncode, leftovers = run_suite(python, odoo_path, pg, log_path)
     if counts is None:
-        print(f"odoo suite: install of {ADDON} failed (exit {returncode}); full log: {log_path}")
+        print(f"{head} install of {ADDON} failed (exit {returncode}); full log: {log_path}")
         with open(log_path, encoding="utf-8") as log:
             tail = log.readlines()[-60:]
         sys.stdout.writelines(tail)
-        print("odoo suite: 0 tests, 0 failed, 1 errors")
+        print(f"{head} 0 tests, 0 failed, 1 errors")
         return 1
     failed, errors, total = counts
-    print(f"odoo suite: {total} tests, {failed} failed, {errors} errors")
+    print(f"{head} {total} tests, {failed} failed, {errors} errors")
     if leftovers:
         shown = "; ".join(leftovers[:12]) + (f" (+{len(leftovers) - 12} more)" if len(leftovers) > 12 else "")
-        print(f"odoo suite: uninstall left {shown}")
+        print(f"{head} uninstall left {shown}")
     elif leftovers is not None:
-        print("odoo suite: uninstall clean")
+        print(f"{head} uninstall clean")
     if failed or errors or returncode != 0 or total == 0 or leftovers:
-        print(f"odoo suite: full log: {log_path}")
+        print(f"{head} full log: {log_path}")
         return 1
     log_path.unlink(missing_ok=True)
     return 0
+
+
+def main():
+    odoo_env.install_signal_handlers()
+    try:
+        wanted = odoo_env.series_list()
+    except odoo_env.SeriesError as exc:
+        print(f"odoo suite: {exc}")
+        return 1
+    results = {}
+    for series in wanted:
+        try:
+            results[series] = run_series(series)
+        except (KeyboardInterrupt, odoo_env.Interrupted):
+            print(f"odoo suite {series}: INTERRUPTED (database and cluster removed; a provisioning "
+                  "left unfinished is finished on the next run)")  # fmt: skip
+            return 130
+    if all(result is None for result in results.values()):
+        print(f"odoo suite: SKIPPED (no Odoo {' or '.join(wanted)} found; set ODOO_PYTHON)")
+        return 0
+    for series, result in results.items():
+        if result is None:
+            print(f"odoo suite {series}: SKIPPED (no Odoo {series} found; set ODOO_PYTHON)")
+    return 1 if any(results.values()) else 0
 
 
 if __name__ == "__main__":

@@ -28,16 +28,23 @@ step() {
 step "pre-commit" .venv/bin/pre-commit run --all-files --show-diff-on-failure --color never
 step "static checks" "$PY" scripts/static_checks.py
 pure_suite() {
-    "$PY" -m pytest tests -q -p no:cacheprovider "$@"
+    "$PY" -m pytest "${@:-tests}" -q -p no:cacheprovider
     local rc=$?
     # pytest exits 5 when it collected nothing: that is a failure of the suite, not a pass.
     [ "$rc" -eq 0 ]
 }
-# Before the suites: finds an Odoo 19, or provisions one into the per-user cache (first run only;
-# scripts/odoo_provision.py). Without one, the end-to-end tests and the Odoo suite are skipped.
-step "odoo 19" "$PY" scripts/odoo_provision.py --optional
-step "pure suite" pure_suite
-# The addon's wheel (whool) and the simulator's: contents listed and checked; with an Odoo 19,
+# Before the suites: finds an Odoo of each series ODOO_SERIES names (default 19.0; "18.0 19.0"),
+# or provisions it into the per-user cache (first run only; scripts/odoo_provision.py). Without
+# one, the end-to-end tests and the Odoo suite are skipped on it.
+step "odoo ${ODOO_SERIES:-19.0}" "$PY" scripts/odoo_provision.py --optional
+# The end-to-end tests (under tests/) start one Odoo series per run: the first ODOO_SERIES names
+# runs with the pure suite, every other one runs tests/e2e on its own.
+read -ra series <<< "${ODOO_SERIES:-19.0}"; series=(${series[@]//,/ })
+ODOO_SERIES=${series[0]} step "pure suite" pure_suite
+for other in "${series[@]:1}"; do
+    ODOO_SERIES=$other step "end to end $other" pure_suite tests/e2e
+done
+# The addon's wheel (whool) and the simulator's: contents listed and checked; with an Odoo,
 # installed into an environment layered on it and the addon installed from there.
 step "wheel" "$PY" scripts/wheel_check.py
 step "odoo suite" "$PY" scripts/odoo_suite.py

@@ -1,6 +1,7 @@
 {
     "name": "SuperOffice Connector",
-    "version": "19.0.1.0.0",
+    # x.y.z without the series: Odoo prefixes the one it runs (18.0.1.1.0, 19.0.1.1.0)
+    "version": "1.1.0",
     "category": "Sales/CRM",
     "summary": "Link and synchronize customers, suppliers, contacts and projects with SuperOffice CRM",
     "author": "SuperOffice Connector Authors",

@@ -1,4 +1,5 @@
 # ruff: noqa: I001 - order matters: a model is registered before the models inheriting it.
+from . import res_groups
 from . import superoffice_field_mapping
 from . import superoffice_rate_limit
 from . import superoffice_shared_state

@@ -15,6 +15,8 @@ class ResPartner(models.Model):
     superoffice_department = fields.Char(
         string="Department", help="Department of the company in SuperOffice."
     )
+    # Odoo 18.0's contacts have a "Mobile" of their own (19.0 has none): the same label then
+    # shows twice in field lists (a warning in the log), one translation on every series.
     superoffice_mobile = fields.Char(string="Mobile")
 
     def _superoffice_entity_type(self):

@@ -16,6 +16,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from .. import api as so_api
+from .. import compat
 from ..api import exceptions as so_exc
 from ..api.lists import ListItems
 from ..sync import transforms
@@ -164,11 +165,11 @@ class SuperofficeConnection(models.Model):
     link_ids = fields.One2many("superoffice.link", "connection_id", string="Links")
     link_count = fields.Integer(compute="_compute_link_count")
 
-    _company_name_uniq = models.Constraint(
+    _company_name_uniq = compat.Constraint(
         "UNIQUE(company_id, name)",
         "A connection with this name already exists in this company.",
     )
-    _sync_interval_positive = models.Constraint(
+    _sync_interval_positive = compat.Constraint(
         "CHECK(sync_interval > 0)", "The sync interval must be at least one minute."
     )
 

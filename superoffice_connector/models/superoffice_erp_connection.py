@@ -17,6 +17,8 @@ import secrets
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .. import compat
+
 _logger = logging.getLogger(__name__)
 
 ADMIN_GROUP = "superoffice_connector.superoffice_connector_group_admin"
@@ -99,7 +101,7 @@ class SuperofficeErpConnection(models.Model):
     last_call_at = fields.Datetime(string="Last call", readonly=True, copy=False)
     erp_record_ids = fields.One2many("superoffice.erp.record", "connection_id")
 
-    _guid_unique = models.Constraint(
+    _guid_unique = compat.Constraint(
         "UNIQUE(guid)", "A SuperOffice connection GUID belongs to one ERP Sync connection.",
     )
 

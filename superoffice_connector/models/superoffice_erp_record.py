@@ -18,6 +18,8 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
+from .. import compat
+
 CREATE_RETRY_WINDOW = timedelta(minutes=30)
 
 
@@ -46,10 +48,10 @@ class SuperofficeErpRecord(models.Model):
     create_fingerprint = fields.Char(index="btree_not_null", readonly=True)
     last_saved_at = fields.Datetime(readonly=True)
 
-    _partner_uniq = models.Constraint(
+    _partner_uniq = compat.Constraint(
         "UNIQUE(connection_id, partner_id)", "A contact is linked once per ERP Sync connection.",
     )
-    _project_uniq = models.Constraint(
+    _project_uniq = compat.Constraint(
         "UNIQUE(connection_id, project_id)", "A project is linked once per ERP Sync connection.",
     )
 

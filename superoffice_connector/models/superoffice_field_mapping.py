@@ -8,6 +8,7 @@ the active ones into the core's ``FieldMap`` tuples.
 from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
+from .. import compat
 from ..sync import mapping as so_mapping
 from ..sync.canonical import NORMALIZERS
 
@@ -71,7 +72,7 @@ class SuperofficeFieldMapping(models.Model):
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
 
-    _key_uniq = models.Constraint(
+    _key_uniq = compat.Constraint(
         "UNIQUE(entity_type, key)", "Each field key is mapped once per entity type."
     )
 

@@ -10,6 +10,8 @@ from markupsafe import Markup
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .. import compat
+
 STATES = [
     ("linked", "Linked"),
     ("needs_sync", "Needs sync"),
@@ -78,28 +80,28 @@ class SuperofficeLink(models.Model):
     so_url = fields.Char(string="Open in SuperOffice", compute="_compute_so_url")
     record_name = fields.Char(string="Odoo record", compute="_compute_record_name")
 
-    _so_record_uniq = models.Constraint(
+    _so_record_uniq = compat.Constraint(
         "UNIQUE(connection_id, entity_type, so_id)",
         "This SuperOffice record is already linked to another Odoo record.",
     )
-    _partner_uniq = models.Constraint(
+    _partner_uniq = compat.Constraint(
         "UNIQUE(connection_id, partner_id)",
         "This contact is already linked to SuperOffice on this connection.",
     )
-    _project_uniq = models.Constraint(
+    _project_uniq = compat.Constraint(
         "UNIQUE(connection_id, project_id)",
         "This project is already linked to SuperOffice on this connection.",
     )
-    _one_record = models.Constraint(
+    _one_record = compat.Constraint(
         "CHECK((partner_id IS NULL) <> (project_id IS NULL))",
         "A link points to exactly one partner or one project.",
     )
-    _so_id_positive = models.Constraint("CHECK(so_id > 0)", "The SuperOffice ID must be positive.")
+    _so_id_positive = compat.Constraint("CHECK(so_id > 0)", "The SuperOffice ID must be positive.")
     # The push run reads dirty links per connection; the retry scan reads due failed links.
-    _dirty_idx = models.Index(
+    _dirty_idx = compat.Index(
         "(connection_id, state) WHERE state IN ('needs_sync', 'failed', 'conflict')"
     )
-    _retry_idx = models.Index("(next_retry_at) WHERE next_retry_at IS NOT NULL")
+    _retry_idx = compat.Index("(next_retry_at) WHERE next_retry_at IS NOT NULL")
 
     @api.depends("connection_id", "entity_type", "so_id")
     def _compute_so_url(self):

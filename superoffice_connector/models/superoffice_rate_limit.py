@@ -32,6 +32,8 @@ import psycopg2
 
 from odoo import fields, models, sql_db
 
+from .. import compat
+
 _logger = logging.getLogger(__name__)
 GUARD = 0.1  # share of a window at its end whose requests are moved to the next window
 
@@ -62,7 +64,7 @@ class SuperofficeRateLimit(models.Model):
     window_start = fields.Float(readonly=True, help="Start (epoch seconds) of the last window.")
     used = fields.Integer(readonly=True, help="Requests reserved in that window.")
 
-    _connection_uniq = models.Constraint(
+    _connection_uniq = compat.Constraint(
         "UNIQUE(connection_id)", "One request budget per connection."
     )
 

@@ -12,6 +12,7 @@ import json
 
 from odoo import fields, models
 
+from .. import compat
 from ..api.shared import SharedState
 
 
@@ -25,7 +26,7 @@ class SuperofficeSharedState(models.Model):
     name = fields.Char(required=True, readonly=True)
     value = fields.Text(readonly=True)
 
-    _connection_name_uniq = models.Constraint(
+    _connection_name_uniq = compat.Constraint(
         "UNIQUE(connection_id, name)", "One value per connection and name."
     )
 

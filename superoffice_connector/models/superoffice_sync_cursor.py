@@ -10,6 +10,8 @@ The row is also the pull's lock: a pull reads one entity feed only while holding
 
 from odoo import fields, models
 
+from .. import compat
+
 
 class SuperofficeSyncCursor(models.Model):
     _name = "superoffice.sync.cursor"
@@ -28,7 +30,7 @@ class SuperofficeSyncCursor(models.Model):
         string="Resume after ID", help="Last primary key of the run in progress that committed."
     )
 
-    _connection_entity_uniq = models.Constraint(
+    _connection_entity_uniq = compat.Constraint(
         "UNIQUE(connection_id, entity_type)", "One watermark per connection and entity type."
     )
 

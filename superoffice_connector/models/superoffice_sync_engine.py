@@ -28,6 +28,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .. import compat
 from ..api import exceptions as so_exc
 
 _logger = logging.getLogger(__name__)
@@ -76,7 +77,7 @@ class SuperofficeConnection(models.Model):
         string="Last refused webhook call", readonly=True, copy=False, groups=ADMIN_GROUP,
     )
 
-    _sync_batch_size_positive = models.Constraint(
+    _sync_batch_size_positive = compat.Constraint(
         "CHECK(sync_batch_size > 0)", "The batch size must be positive."
     )
 
@@ -204,7 +205,7 @@ class SuperofficeConnection(models.Model):
                     runs |= connection._pull()
         left = sum(max(run.count_remaining, 1) for run in runs if run.state == "continuing")
         if left:  # a later connection's finished run must not hide an earlier one's rest
-            self.env["ir.cron"]._commit_progress(remaining=left)
+            compat.commit_progress(self.env, remaining=left)
 
     @api.model
     def _cron_time_spent(self):

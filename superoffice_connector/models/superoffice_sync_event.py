@@ -21,6 +21,8 @@ from datetime import datetime, timedelta, timezone
 
 from odoo import api, fields, models
 
+from .. import compat
+
 _logger = logging.getLogger(__name__)
 
 ENTITY_TYPES = {"contact": "company", "person": "person", "project": "project"}
@@ -94,7 +96,7 @@ class SuperofficeSyncEvent(models.Model):
         index="btree_not_null", help="SHA-256 of the body, to record a repeated delivery once."
     )
 
-    _pending_idx = models.Index("(connection_id, entity_type, so_id) WHERE state = 'pending'")
+    _pending_idx = compat.Index("(connection_id, entity_type, so_id) WHERE state = 'pending'")
 
     # ------------------------------------------------------------------ refused deliveries
 

@@ -11,6 +11,7 @@ from odoo import api, models
 from odoo.fields import Command
 from odoo.tools import html2plaintext, plaintext2html
 
+from .. import compat
 from ..sync import canonical
 
 # Tag-like models a SuperOffice list value may create a record in when none has that name.
@@ -85,7 +86,7 @@ class SuperofficeSyncMixin(models.AbstractModel):
             if fmap.key not in values or not fmap.writes_odoo:
                 continue
             field = self._fields.get(fmap.odoo_field)
-            if field is None or not self._has_field_access(field, "write"):
+            if field is None or not compat.has_field_access(self, field, "write"):
                 # e.g. a project's stage for a user without Project Stages: the record keeps
                 # what Odoo gives it, and the difference is held like any value Odoo lacks
                 continue
@@ -227,7 +228,7 @@ class SuperofficeSyncMixin(models.AbstractModel):
         field = self._fields.get(fmap.odoo_field) if fmap.odoo_field else None
         if field is None or not fmap.writes_odoo:
             return False
-        if not self._has_field_access(field, "write"):
+        if not compat.has_field_access(self, field, "write"):
             return False
         if field.type not in ("many2one", "many2many") or fmap.transform == "members":
             return True

@@ -15,6 +15,7 @@ import time
 from odoo import fields, models
 from odoo.exceptions import UserError
 
+from .. import compat
 from .superoffice_sync_service import KIND, RunStats, StopRun
 
 # Sync now right after a save finds the link locked by the push that save triggered: wait this
@@ -75,7 +76,7 @@ class SuperofficeSyncPush(models.AbstractModel):
         lock with a serialization failure (our snapshot is older than its commit); Odoo then
         runs the request again with a fresh snapshot, which sees that run's result."""
         deadline = time.monotonic() + SYNC_NOW_LOCK_WAIT
-        while not link.try_lock_for_update():
+        while not compat.try_lock_for_update(link):
             if time.monotonic() >= deadline:
                 raise SyncBusy(self.env._(
                     "This record is being synchronized right now by a run that started before "

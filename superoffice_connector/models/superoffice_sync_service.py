@@ -44,6 +44,7 @@ import psycopg2
 from odoo import api, fields, models, modules
 from odoo.tools import mute_logger
 
+from .. import compat
 from ..api import exceptions as so_exc
 from ..sync import canonical, merge, transforms
 
@@ -204,7 +205,7 @@ class SuperofficeSyncService(models.AbstractModel):
         if not self._may_commit():
             self.env.flush_all()
             return float("inf")
-        stats.time_left = self.env["ir.cron"]._commit_progress(processed, remaining=remaining)
+        stats.time_left = compat.commit_progress(self.env, processed, remaining=remaining)
         return stats.time_left
 
     @api.model
@@ -231,7 +232,7 @@ class SuperofficeSyncService(models.AbstractModel):
         anyway; the caller leaves them for the next run)."""
         try:
             with self._quiet_sql(), self.env.cr.savepoint(flush=False):
-                return records.try_lock_for_update(limit=limit)
+                return compat.try_lock_for_update(records, limit=limit)
         except psycopg2.errors.SerializationFailure:
             _logger.info("Concurrent update of %s rows: locking them one by one", records._name)
         locked = records.browse()
@@ -240,7 +241,7 @@ class SuperofficeSyncService(models.AbstractModel):
                 break
             try:
                 with self._quiet_sql(), self.env.cr.savepoint(flush=False):
-                    locked |= record.try_lock_for_update()
+                    locked |= compat.try_lock_for_update(record)
             except psycopg2.errors.SerializationFailure:
                 continue
         return locked

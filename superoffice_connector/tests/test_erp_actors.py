@@ -4,6 +4,7 @@ two companies, over real HTTP."""
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from .. import compat
 from .erp_common import Actor, ErpCase, Restriction
 
 LOGGER = "odoo.addons.superoffice_connector.models.superoffice_erp_operations"
@@ -253,7 +254,7 @@ class TestErpActorsWrite(ErpCase):
 
     @mute_logger(LOGGER)
     def test_calls_run_with_the_acting_users_rights(self):
-        self.user_a.group_ids -= self.env.ref("project.group_project_manager") | \
+        self.user_a[compat.GROUP_FIELD] -= self.env.ref("project.group_project_manager") | \
             self.env.ref("project.group_project_user")
         answer = self.call("CreateActor", Actor=Actor("Project", field_values={"NAME": "Sneaky"}))
         self.assertError(answer)

@@ -4,6 +4,7 @@ choice, then Can't find match > Create > Create in ERP. Odoo then holds what the
 
 from odoo.tests import tagged
 
+from .. import compat
 from ..models.superoffice_erp_connection import ENDPOINT
 from .common import SuperOfficeMixin
 from .erp_common import ErpCase
@@ -75,9 +76,8 @@ class TestErpSimulatorPage(SuperOfficeMixin, ErpCase):
         url = f"{self.base_url()}{ENDPOINT}?key={self.conn_a.key}"
         code = TOUR % {"url": url, "company": str(self.company_a.id), "name": contact["Name"]}
         # SuperOffice's engine (the simulator) calls Odoo without the browser's test cookie
-        self.http_request_allow_all = True
-        self.addCleanup(setattr, self, "http_request_allow_all", False)
-        self.browser_js(f"{self.sim.url}/_erp/", code, timeout=120)
+        with compat.allow_requests_in_browser_js(self):
+            self.browser_js(f"{self.sim.url}/_erp/", code, timeout=120)
         crm_phone = contact["Phones"][0]["Value"]
         self.assertEqual(partner.city, "Aarhus")  # the ERP value was chosen
         self.assertEqual(partner.phone, crm_phone)  # the SuperOffice value was chosen

@@ -4,6 +4,7 @@ from odoo import SUPERUSER_ID, api
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
+from .. import compat
 from .common import SuperOfficeCase
 from .sync_common import SyncCase
 
@@ -151,7 +152,7 @@ class TestSyncConcurrency(SyncCase):
         locked_link = ids["Locked AS"][1]
         with registry.cursor() as cr_a:
             env_a = api.Environment(cr_a, SUPERUSER_ID, {})
-            self.assertTrue(env_a["superoffice.link"].browse(locked_link).try_lock_for_update())
+            self.assertTrue(compat.try_lock_for_update(env_a["superoffice.link"].browse(locked_link)))
             with registry.cursor() as cr_b:
                 env_b = api.Environment(cr_b, SUPERUSER_ID, {"superoffice_sync_commit": True})
                 run = env_b["superoffice.connection"].browse(connection_id)._push()
@@ -194,7 +195,7 @@ class TestSyncConcurrency(SyncCase):
         _connection_id, partner_id, link_id = self._committed_link("Held AS")
         with self.registry.cursor() as cr_a:
             env_a = api.Environment(cr_a, SUPERUSER_ID, {})
-            self.assertTrue(env_a["superoffice.link"].browse(link_id).try_lock_for_update())
+            self.assertTrue(compat.try_lock_for_update(env_a["superoffice.link"].browse(link_id)))
             with self.registry.cursor() as cr_b:  # waits the few seconds, then answers
                 env_b = api.Environment(cr_b, SUPERUSER_ID, {})
                 action = env_b["res.partner"].browse(partner_id).action_superoffice_sync_now()
@@ -207,7 +208,7 @@ class TestSyncConcurrency(SyncCase):
         _connection_id, partner_id, link_id = self._committed_link("Released AS")
         with self.registry.cursor() as cr_a:
             env_a = api.Environment(cr_a, SUPERUSER_ID, {})
-            self.assertTrue(env_a["superoffice.link"].browse(link_id).try_lock_for_update())
+            self.assertTrue(compat.try_lock_for_update(env_a["superoffice.link"].browse(link_id)))
             release = threading.Timer(0.5, cr_a.rollback)
             release.start()
             with self.registry.cursor() as cr_b:

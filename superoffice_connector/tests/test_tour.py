@@ -1,5 +1,6 @@
 from odoo.tests import tagged
 
+from .. import compat
 from .common import ADMIN_GROUP, USER_GROUP, SuperOfficeHttpCase
 
 
@@ -11,7 +12,7 @@ class TestConnectTour(SuperOfficeHttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env.ref("base.user_admin").write({"group_ids": [
+        cls.env.ref("base.user_admin").write({compat.GROUP_FIELD: [
             (4, cls.env.ref(USER_GROUP).id), (4, cls.env.ref(ADMIN_GROUP).id),
         ]})
 

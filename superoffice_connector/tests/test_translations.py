@@ -12,8 +12,9 @@ import polib
 
 from odoo.tests import TransactionCase, tagged
 from odoo.tools.misc import file_path
-from odoo.tools.translate import code_translations, trans_export
+from odoo.tools.translate import code_translations
 
+from .. import compat
 from ..api import exceptions as so_exc
 
 MODULE = "superoffice_connector"
@@ -36,7 +37,7 @@ class TestTranslations(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         buffer = io.BytesIO()
-        trans_export(None, [MODULE], buffer, "po", cls.env)
+        compat.export_translations(cls.env, [MODULE], buffer)
         cls.exported = polib.pofile(buffer.getvalue().decode())
         cls.pot = _po(f"{MODULE}.pot")
         cls.nb = _po("nb.po")

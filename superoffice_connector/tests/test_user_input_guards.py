@@ -7,6 +7,7 @@ from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tests import Form, tagged
 
+from .. import compat
 from .common import ADMIN_GROUP, USER_GROUP, SuperOfficeHttpCase
 from .test_company_walls import CompanyWallsCase
 
@@ -97,7 +98,7 @@ class TestGuardsInTheBrowser(SuperOfficeHttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env.ref("base.user_admin").write({"group_ids": [
+        cls.env.ref("base.user_admin").write({compat.GROUP_FIELD: [
             Command.link(cls.env.ref(USER_GROUP).id), Command.link(cls.env.ref(ADMIN_GROUP).id),
         ]})
 

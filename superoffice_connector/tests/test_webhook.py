@@ -4,6 +4,7 @@ import uuid
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
+from .. import compat
 from ..api.webhooks import compute_signature
 from ..models.superoffice_sync_event import REFUSALS
 from .common import TENANT, SuperOfficeHttpCase
@@ -90,7 +91,7 @@ class TestWebhook(SuperOfficeHttpCase):
         self.connection._sync_link(link)
         self.connection.conflict_policy = "manual"
         # SuperOffice's own calls carry no test cookie: let them in.
-        with self.allow_requests(all_requests=True):
+        with compat.allow_requests(self):
             self.connection.action_register_webhook()
             self.assertTrue(self.connection.webhook_id)
             # A SuperOffice user edits the company: SuperOffice calls our endpoint.

@@ -23,9 +23,10 @@ import json
 from datetime import datetime, timedelta, timezone
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import LockError, UserError
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from .. import compat
 from ..api.query import F
 from ..sync import canonical, merge
 from .superoffice_wizard_mixin import ACTOR_TYPES
@@ -239,8 +240,8 @@ class SuperofficeCreateWizard(models.TransientModel):
         Odoo retries it with a fresh snapshot that sees our link (a mere lock would not do that).
         """
         try:
-            record.lock_for_update()
-        except LockError as exc:
+            compat.lock_for_update(record)
+        except compat.LockError as exc:
             raise UserError(self._busy_message()) from exc
         self.env.cr.execute(SQL(
             "UPDATE %s SET write_date = write_date WHERE id = %s",

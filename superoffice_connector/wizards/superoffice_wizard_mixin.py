@@ -106,10 +106,13 @@ class SuperofficeWizardMixin(models.AbstractModel):
             if field.type in ("char", "text") and isinstance(value, str):
                 bad = next((char for char in value if _unstorable(char)), None)
                 if bad is not None:
+                    # the code point is formatted here: Odoo 18.0's term extraction cannot read
+                    # a call inside an f-string among the arguments of _()
+                    code = f"{ord(bad):04X}"
                     raise UserError(self.env._(
                         "%(field)s contains a character that cannot be used (U+%(code)s, a "
                         "control character). Remove it and try again.",
-                        field=field._description_string(self.env), code=f"{ord(bad):04X}",
+                        field=field._description_string(self.env), code=code,
                     ))
             elif field.type == "one2many" and isinstance(value, (list, tuple)):
                 comodel = self.env[field.comodel_name]

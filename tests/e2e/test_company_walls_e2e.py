@@ -58,12 +58,14 @@ def walls(odoo, sim):  # noqa: F811
         "base.group_user", "base.group_partner_manager",
         f"{ADDON}.superoffice_connector_group_user",
     )]
+    # a user's groups: group_ids on Odoo 19.0, groups_id on 18.0 (compat.GROUP_FIELD in the addon)
+    group_field = next(iter(odoo.call("res.users", "fields_get", ["group_ids", "groups_id"])))
     users = {}
     for key, company in (("a", company_a), ("b", company_b)):
         odoo.call("res.users", "create", {
             "name": f"Walls user {key}", "login": f"walls_{key}", "password": PASSWORD,
             "company_id": company, "company_ids": [(6, 0, [company])],
-            "group_ids": [(6, 0, groups)],
+            group_field: [(6, 0, groups)],
         })
         users[key] = session(odoo, f"walls_{key}")
     return {"connection": connection, "company_a": company_a, "company_b": company_b,

@@ -143,7 +143,8 @@ class OdooServer:
         try:
             self.call("ir.cron", "method_direct_trigger", self.xmlid(f"{ADDON}.{name}"))
         except odoorpc.error.RPCError as exc:
-            if "already executing" in str(exc):
+            # the same refusal: "already executing" (Odoo 19.0), "currently being executed" (18.0)
+            if "already executing" in str(exc) or "currently being executed" in str(exc):
                 return False
             raise
         return True

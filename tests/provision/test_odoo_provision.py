@@ -162,7 +162,7 @@ def test_make_test_step_and_odoo_suite_skip_quickly_without_a_source(cache_env):
         check=False,
     )  # fmt: skip
     assert suite.returncode == 0
-    assert suite.stdout.splitlines()[-1] == "odoo suite: SKIPPED (no Odoo 19 found; set ODOO_PYTHON)"
+    assert suite.stdout.splitlines()[-1] == "odoo suite: SKIPPED (no Odoo 19.0 found; set ODOO_PYTHON)"
     assert time.monotonic() - started < 30
     required = subprocess.run(
         [python, "scripts/odoo_provision.py"], cwd=ROOT, env=env, capture_output=True, text=True,
@@ -221,3 +221,54 @@ def test_pip_failures_name_the_missing_package():
     assert diagnose("ERROR: No matching distribution found for foo==1") == (
         "ERROR: No matching distribution found for foo==1"
     )
+
+
+@needs_build_tools
+def test_each_series_has_its_own_tree_and_environment(source_env, tmp_path, capsys):
+    env = {**source_env, "ODOO_SOURCE_18_0": str(make_tree(tmp_path / "odoo-18", major=18))}
+    python18, src18, version18 = ensure(env, series="18.0")
+    assert version18 == "18.0" and src18 == str(Cache(env, "18.0").src)
+    assert "odoo-18.0" in src18 and "[1/2] fetching the Odoo 18.0 source" in _lines(capsys)
+    assert not Cache(env, "19.0").dir.exists()  # the 19.0 cache is another folder, untouched
+    python19, src19, version19 = ensure(env, series="19.0")  # ODOO_SOURCE: a 19 tree
+    assert version19 == "19.0" and "odoo-19.0" in src19 and python19 != python18
+    found = odoo_env.find_odoo(env={**env, "ODOO_SERIES": "18.0"})
+    assert found == (python18, src18, "18.0")
+    assert odoo_env.find_odoo(env=env) == (python19, src19, "19.0")  # 19.0 by default
+    # a tree of another series is refused, and nothing is left of the attempt
+    wrong = {**env, "ODOO_SOURCE_18_0": str(make_tree(tmp_path / "odoo-17", major=17))}
+    wrong["XDG_CACHE_HOME"] = str(tmp_path / "other-cache")
+    with pytest.raises(ProvisionError, match="this is Odoo 17.0, not Odoo 18"):
+        ensure(wrong, series="18.0")
+
+
+def test_odoo_series_names_one_or_more_supported_series():
+    assert odoo_env.series_list({}) == ["19.0"]
+    assert odoo_env.series_list({"ODOO_SERIES": "18.0 19.0"}) == ["18.0", "19.0"]
+    assert odoo_env.series_list({"ODOO_SERIES": "19.0,18.0,19.0"}) == ["19.0", "18.0"]
+    with pytest.raises(odoo_env.SeriesError, match="ODOO_SERIES 17.0: not a supported .*18.0, 19.0"):
+        odoo_env.series_list({"ODOO_SERIES": "17.0 18.0"})
+    with pytest.raises(odoo_env.SeriesError, match="names 2 series here"):
+        odoo_env.series_of({"ODOO_SERIES": "18.0 19.0"})
+
+
+def test_odoo_suite_skips_every_series_it_cannot_find(cache_env):
+    env = {**cache_env, "ODOO_SOURCE": f"http://127.0.0.1:{closed_port()}/odoo.git",
+           "ODOO_SERIES": "18.0 19.0"}  # fmt: skip
+    python = str(ROOT / ".venv" / "bin" / "python")
+    python = python if os.path.exists(python) else sys.executable
+    suite = subprocess.run(
+        [python, "scripts/odoo_suite.py"], cwd=ROOT, env=env, capture_output=True, text=True,
+        check=False,
+    )  # fmt: skip
+    assert suite.returncode == 0, suite.stdout
+    assert "odoo 18.0: not provisioned: ODOO_SOURCE http://127.0.0.1" in suite.stdout
+    assert "odoo 19.0: not provisioned: ODOO_SOURCE http://127.0.0.1" in suite.stdout
+    assert suite.stdout.splitlines()[-1] == (
+        "odoo suite: SKIPPED (no Odoo 18.0 or 19.0 found; set ODOO_PYTHON)"
+    )
+    unknown = subprocess.run(
+        [python, "scripts/odoo_suite.py"], cwd=ROOT, env={**env, "ODOO_SERIES": "17.0"},
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert unknown.returncode == 1 and "not a supported Odoo series" in unknown.stdout
