@@ -145,6 +145,20 @@ def source_files(addon_dir):
     return wanted
 
 
+def wheel_series(addon_dir):
+    """The Odoo series the addon's ``pyproject.toml`` gives whool (``[tool.whool]
+    odoo_series_override``), or None: then whool reads it from the manifest's version."""
+    try:
+        import tomllib  # noqa: PLC0415 - Python 3.11+
+    except ModuleNotFoundError:  # pragma: no cover - Python 3.10
+        return None
+    path = Path(addon_dir) / "pyproject.toml"
+    if not path.exists():
+        return None
+    options = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("whool", {})
+    return options.get("odoo_series_override") or options.get("odoo_version_override")
+
+
 def check_addon_wheel(wheel, addon_dir):
     """Problems of the addon's wheel ``wheel`` built from ``addon_dir`` (empty list: none)."""
     addon_dir = Path(addon_dir)
@@ -172,7 +186,7 @@ def check_addon_wheel(wheel, addon_dir):
             problems.append(f"{name} must not be in the wheel")
         elif not (name.startswith(PREFIX) or name.split("/")[0].endswith(".dist-info")):
             problems.append(f"{name} is outside {PREFIX}")
-    series = ".".join(manifest["version"].split(".")[:2])
+    series = wheel_series(addon_dir) or ".".join(manifest["version"].split(".")[:2])
     if meta["Name"] != DIST:
         problems.append(f"the wheel's name is {meta['Name']}, not {DIST}")
     if not meta["Version"].startswith(manifest["version"]):

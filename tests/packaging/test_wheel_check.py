@@ -44,7 +44,7 @@ def make_wheel(path, leave_out=()):
         for rel in tracked_files():
             if rel not in leave_out and rel != "pyproject.toml":
                 archive.write(ADDON_DIR / rel, wheel_check.PREFIX + rel)
-        series = ".".join(version.split(".")[:2])
+        series = wheel_check.wheel_series(ADDON_DIR) or ".".join(version.split(".")[:2])
         archive.writestr(f"{dist_info}/METADATA", METADATA.format(version=version, series=series))
     return path
 
