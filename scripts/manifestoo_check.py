@@ -24,9 +24,13 @@ from manifestoo.commands.check_dev_status import check_dev_status_command
 from manifestoo.commands.check_licenses import check_licenses_command
 from manifestoo_core.addons_set import AddonsSet
 from manifestoo_core.core_addons import is_core_ce_addon
-from manifestoo_core.odoo_series import detect_from_addon_version
+from manifestoo_core.odoo_series import OdooSeries, detect_from_addon_version
 
 ROOT = Path(__file__).resolve().parent.parent
+# The series one source serves (scripts/odoo_env.py SERIES; read as text: this hook's
+# environment has none of the project's packages). A version without a series ("1.1.0", which
+# Odoo prefixes with the series it runs) is checked against each of them.
+SERIES = ("18.0", "19.0")
 
 
 def problems():
@@ -35,23 +39,28 @@ def problems():
     found = []
     for name, addon in sorted(addons.items()):
         series = detect_from_addon_version(addon.manifest.version or "")
-        if series is None:
-            found.append(f"{name}: version {addon.manifest.version!r} names no Odoo series")
+        for one in [series] if series else [OdooSeries(s) for s in SERIES]:
+            found += _problems_of(name, addons, one)
+    return sorted(set(found))
+
+
+def _problems_of(name, addons, series):
+    """manifestoo's findings on addon ``name`` for one Odoo ``series``."""
+    found = []
+    known = AddonsSet(addons)
+    for dep in addons[name].manifest.depends:
+        if dep in addons:
             continue
-        known = AddonsSet(addons)
-        for dep in addon.manifest.depends:
-            if dep in addons:
-                continue
-            if not is_core_ce_addon(dep, series):
-                found.append(
-                    f"{name}: depends on {dep!r}, neither an Odoo {series.value} Community core "
-                    "addon nor an addon of this repository"
-                )
-                continue
-            known[dep] = SimpleNamespace(name=dep)  # read by name from manifestoo's core tables
-        selection = AddonsSelection({name})
-        found += sorted(check_licenses_command(selection, known, False, series))
-        found += sorted(check_dev_status_command(selection, known, None, False, series))
+        if not is_core_ce_addon(dep, series):
+            found.append(
+                f"{name}: depends on {dep!r}, neither an Odoo {series.value} Community core "
+                "addon nor an addon of this repository"
+            )
+            continue
+        known[dep] = SimpleNamespace(name=dep)  # read by name from manifestoo's core tables
+    selection = AddonsSelection({name})
+    found += check_licenses_command(selection, known, False, series)
+    found += check_dev_status_command(selection, known, None, False, series)
     return found
 
 
