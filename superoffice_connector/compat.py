@@ -225,6 +225,13 @@ GROUP_FIELD = "group_ids" if MAJOR >= 19 else "groups_id"
 # A group's groups implied directly or not: trans_implied_ids on 18.0, all_implied_ids on 19.0.
 IMPLIED_FIELD = "all_implied_ids" if MAJOR >= 19 else "trans_implied_ids"
 
+
+def group_users(group):
+    """The users of ``group``, those who have it through another group included: 19.0's
+    ``all_user_ids``; 18.0 writes every implied group onto the users themselves, so its
+    ``users`` are all of them."""
+    return group.all_user_ids if MAJOR >= 19 else group.users
+
 GROUPS = (
     ("superoffice_connector_group_user", "User", "base.group_user",
      "Connects partners and projects to SuperOffice, runs Sync now and resolves conflicts on "

@@ -1,6 +1,7 @@
 from odoo.fields import Command
 from odoo.tests import tagged
 
+from .. import compat
 from ..sync import merge
 from .common import ADMIN_GROUP, USER_GROUP, SuperOfficeHttpCase
 
@@ -16,7 +17,7 @@ class TestListValuesTour(SuperOfficeHttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env.ref("base.user_admin").write({"group_ids": [
+        cls.env.ref("base.user_admin").write({compat.GROUP_FIELD: [
             (4, cls.env.ref(USER_GROUP).id), (4, cls.env.ref(ADMIN_GROUP).id),
         ]})
 

@@ -94,7 +94,7 @@ class TestErpLinkedAndNamesTour(SuperOfficeHttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env.ref("base.user_admin").write({"group_ids": [
+        cls.env.ref("base.user_admin").write({compat.GROUP_FIELD: [
             (4, cls.env.ref(USER_GROUP).id), (4, cls.env.ref(ADMIN_GROUP).id),
         ]})
         cls.connection.allow_create_superoffice = True

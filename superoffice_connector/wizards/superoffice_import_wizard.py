@@ -13,6 +13,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from .. import compat
 from ..api.query import F, Query
 from ..sync import canonical, merge
 from . import superoffice_search as so_search
@@ -105,10 +106,10 @@ class SuperofficeImportWizard(models.TransientModel):
             # a company without a connection: the dialog has nothing to search, and the user
             # is told who can add one rather than that "this connection" refuses
             company = self.env.company
-            admins = self.env.ref(
+            admins = compat.group_users(self.env.ref(
                 "superoffice_connector.superoffice_connector_group_admin"
-            ).sudo().all_user_ids.filtered(lambda user: company in user.company_ids and user.active
-                                           and not user.share)
+            ).sudo()).filtered(lambda user: company in user.company_ids and user.active
+                               and not user.share)
             return self.env._(
                 "Your company %(company)s has no SuperOffice connection. A SuperOffice "
                 "administrator of %(company)s (%(admins)s) can add one under SuperOffice → "
