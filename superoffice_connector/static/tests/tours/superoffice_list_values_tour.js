@@ -40,8 +40,15 @@ registry.category("web_tour.tours").add("superoffice_list_values_tour", {
 function chooseCategory(from, to) {
     return [
         {
+            // the form shows what the last Sync now reloaded, not a render it replaces
+            trigger: ".o_form_saved",
+        },
+        {
             trigger: `.o_field_widget[name='category_id'] .o_tag:contains('${from}') .o_delete`,
             run: "click",
+        },
+        {
+            trigger: `.o_field_widget[name='category_id']:not(:has(.o_tag:contains('${from}')))`,
         },
         {
             trigger: ".o_field_widget[name='category_id'] input",
@@ -52,7 +59,7 @@ function chooseCategory(from, to) {
             run: "click",
         },
         {
-            trigger: `.o_field_widget[name='category_id'] .o_tag:contains('${to}')`,
+            trigger: `.o_field_widget[name='category_id']:not(:has(.o_tag:contains('${from}'))) .o_tag:contains('${to}')`,
         },
         {
             trigger: ".o_form_button_save",
