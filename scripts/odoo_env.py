@@ -141,6 +141,25 @@ def odoo_command(python, odoo_path):
     return [python, "-m", "odoo"]
 
 
+def test_install_command(python, odoo_path, addons, data_dir, dbname, addon, tags, pg):
+    """The command that installs ``addon`` into ``dbname`` and runs its tests ``tags``, then
+    stops: Odoo's HTTP and gevent ports on free ports of 127.0.0.1 (the browser tests need
+    them), the database settings of ``pg``. Used by the Odoo suite and the wheel check."""
+    return odoo_command(python, odoo_path) + [
+        "--addons-path", addons,
+        "--data-dir", str(data_dir),
+        "-d", dbname,
+        "-i", addon,
+        "--test-tags", tags,
+        "--stop-after-init",
+        "--http-port", str(free_port()),
+        "--gevent-port", str(free_port()),
+        "--http-interface", "127.0.0.1",
+        "--log-level", "info",
+        *db_args(pg),
+    ]  # fmt: skip
+
+
 def addons_path(python, odoo_path):
     """Odoo's own addons folders plus the repository root (which holds the addon)."""
     # Odoo 19's `odoo` is a namespace package (no __file__), 18's a package: look next to each path.

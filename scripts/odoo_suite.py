@@ -103,19 +103,10 @@ def run_suite(python, odoo_path, pg, log_path):
         if template:
             odoo_env.create_database(python, pg, dbname, template)
             created = True
-        cmd = odoo_env.odoo_command(python, odoo_path) + [
-            "--addons-path", odoo_env.addons_path(python, odoo_path),
-            "--data-dir", data_dir,
-            "-d", dbname,
-            "-i", ADDON,
-            "--test-tags", tags,
-            "--stop-after-init",
-            "--http-port", str(odoo_env.free_port()),
-            "--gevent-port", str(odoo_env.free_port()),
-            "--http-interface", "127.0.0.1",
-            "--log-level", "info",
-            *odoo_env.db_args(pg),
-        ]  # fmt: skip
+        cmd = odoo_env.test_install_command(
+            python, odoo_path, odoo_env.addons_path(python, odoo_path), data_dir, dbname, ADDON,
+            tags, pg,
+        )
         created = True  # Odoo creates it when it does not exist yet
         counts = None
         with open(log_path, "w", encoding="utf-8") as log:

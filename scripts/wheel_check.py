@@ -328,19 +328,9 @@ def run_smoke(env_python, odoo_path, pg, addons, workdir, wheel_addons):
     template = os.environ.get("ODOO_SUITE_TEMPLATE", "")
     if template:  # as the Odoo suite: a copy of a database with the dependencies installed
         odoo_env.create_database(env_python, pg, dbname, template)
-    cmd = odoo_env.odoo_command(env_python, odoo_path) + [
-        "--addons-path", addons,
-        "--data-dir", str(workdir / "data"),
-        "-d", dbname,
-        "-i", ADDON,
-        "--test-tags", SMOKE_TAGS,
-        "--stop-after-init",
-        "--http-port", str(odoo_env.free_port()),
-        "--gevent-port", str(odoo_env.free_port()),
-        "--http-interface", "127.0.0.1",
-        "--log-level", "info",
-        *odoo_env.db_args(pg),
-    ]  # fmt: skip
+    cmd = odoo_env.test_install_command(
+        env_python, odoo_path, addons, workdir / "data", dbname, ADDON, SMOKE_TAGS, pg,
+    )
     log_path = Path(tempfile.gettempdir()) / f"wheel-check-{os.getpid()}.log"
     counts, paths, process = None, None, None
     try:

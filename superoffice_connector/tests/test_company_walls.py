@@ -32,6 +32,26 @@ class CompanyWallsCase(SuperOfficeCase):
         cls.admin_b = cls.make_user("wall_admin_b", groups=(ADMIN_GROUP, PARTNER_EDITOR),
                                     company=cls.company_b)
 
+    def linked_company(self, name, connection, company, persons=(), contact_values=None,
+                       **values):
+        """A company partner of ``company`` linked on ``connection`` to a new SuperOffice
+        company (``contact_values``), with linked persons (``(first, last)`` pairs): the
+        partner, its SuperOffice id and the person partners."""
+        partner = self.create_company_partner(name, company_id=company.id, **values)
+        contact = self.so_create_contact(name, **(contact_values or {}))
+        self.link_partner(partner, contact["ContactId"], connection=connection)
+        linked = self.env["res.partner"]
+        for first, last in persons:
+            so_person = self.sim.store.create("person", {
+                "Firstname": first, "Lastname": last,
+                "Contact": {"ContactId": contact["ContactId"]},
+            })
+            person = self.create_person_partner(f"{first} {last}", parent=partner,
+                                                company_id=company.id)
+            self.link_partner(person, so_person["PersonId"], connection=connection)
+            linked |= person
+        return partner, contact["ContactId"], linked
+
     def linked_shared_company(self, name="Shared AS"):
         """A company partner of no company, linked on company A's connection."""
         partner = self.create_company_partner(name, company_id=False)

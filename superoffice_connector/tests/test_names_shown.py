@@ -13,22 +13,6 @@ ID_LIKE = re.compile(r"^\d+$|\b[pc]:\d+")
 
 @tagged("post_install", "-at_install")
 class TestNamesShown(CompanyWallsCase):
-    def linked_company(self, name, connection, company, persons=()):
-        partner = self.create_company_partner(name, company_id=company.id)
-        contact = self.so_create_contact(name)
-        self.link_partner(partner, contact["ContactId"], connection=connection)
-        linked = self.env["res.partner"]
-        for first, last in persons:
-            so_person = self.sim.store.create("person", {
-                "Firstname": first, "Lastname": last,
-                "Contact": {"ContactId": contact["ContactId"]},
-            })
-            person = self.create_person_partner(f"{first} {last}", parent=partner,
-                                                company_id=company.id)
-            self.link_partner(person, so_person["PersonId"], connection=connection)
-            linked |= person
-        return partner, contact["ContactId"], linked
-
     def resolve_step(self, user, record, so_id):
         wizard = Form(self.env["superoffice.connect.wizard"].with_user(user).with_context(
             active_model=record._name, active_id=record.id)).save()

@@ -12,20 +12,14 @@ from .test_company_walls import CompanyWallsCase
 @tagged("post_install", "-at_install")
 class TestPartnerMerge(CompanyWallsCase):
     def linked_company(self, name, connection, company, persons=()):
-        """A company partner of ``company`` linked on ``connection``, with linked persons."""
-        partner = self.create_company_partner(name, company_id=company.id, city="Oslo",
-                                              country_id=self.env.ref("base.no").id)
-        contact = self.so_create_contact(name, Address={"Postal": {"City": "Oslo"}})
-        self.link_partner(partner, contact["ContactId"], connection=connection)
-        for first, last in persons:
-            so_person = self.sim.store.create("person", {
-                "Firstname": first, "Lastname": last,
-                "Contact": {"ContactId": contact["ContactId"]},
-            })
-            person = self.create_person_partner(f"{first} {last}", parent=partner,
-                                                company_id=company.id)
-            self.link_partner(person, so_person["PersonId"], connection=connection)
-        return partner, contact["ContactId"]
+        """A company partner of ``company`` in Oslo linked on ``connection``, with linked
+        persons: the partner and its SuperOffice id."""
+        partner, so_id, _persons = super().linked_company(
+            name, connection, company, persons,
+            contact_values={"Address": {"Postal": {"City": "Oslo"}}},
+            city="Oslo", country_id=self.env.ref("base.no").id,
+        )
+        return partner, so_id
 
     def merge(self, user, partners, dst):
         wizard = self.env["base.partner.merge.automatic.wizard"].with_user(user).create({
