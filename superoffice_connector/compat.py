@@ -211,6 +211,20 @@ def allow_requests_in_browser_js(case):
         del case.check_test_cursor
 
 
+# ------------------------------------------------------------------------ contacts' fields
+# A contact's mobile number. 18.0's contacts have a "Mobile" field of their own (on the form, in
+# lists and searches): the mapping pairs SuperOffice's mobile with it, so a number typed there
+# reaches SuperOffice. 19.0's contacts have none: the addon's own ``superoffice_mobile`` is paired
+# instead and shown on the contact form under the phone (views/res_partner_views.xml).
+OWN_MOBILE = "superoffice_mobile"
+PARTNER_MOBILE = "mobile" if MAJOR < 19 else OWN_MOBILE
+
+
+def partner_field(name):
+    """The contact field of this series for a field of the sync core's default mapping."""
+    return PARTNER_MOBILE if name == OWN_MOBILE else name
+
+
 # ---------------------------------------------------------------------------- user groups
 # 19.0 files groups under a privilege (res.groups.privilege, res.groups.privilege_id), which a
 # category holds; 18.0 has no privileges and files groups directly under the category

@@ -179,6 +179,15 @@ class SuperofficeFieldMapping(models.Model):
         return frozenset(f.odoo_field for f in self._field_maps(entity_type) if f.writes_so)
 
     @api.model
+    def _superoffice_use_series_fields(self):
+        """Called by the mapping data on install: where the Odoo series gives contacts a mobile
+        field of their own (18.0), the mobile rows pair with it (``compat.PARTNER_MOBILE``)."""
+        if compat.PARTNER_MOBILE != compat.OWN_MOBILE:
+            self.search([("odoo_field", "=", compat.OWN_MOBILE)]).write(
+                {"odoo_field": compat.PARTNER_MOBILE}
+            )
+
+    @api.model
     def _default_values(self, entity_type):
         """Create values of the sync core's default mapping (used by the data and the reset)."""
         return [
@@ -186,7 +195,7 @@ class SuperofficeFieldMapping(models.Model):
                 "entity_type": entity_type,
                 "key": f.key,
                 "label": f.label,
-                "odoo_field": f.odoo_field or False,
+                "odoo_field": compat.partner_field(f.odoo_field) or False,
                 "so_field": f.so_field or False,
                 "direction": f.direction,
                 "transform": f.transform,

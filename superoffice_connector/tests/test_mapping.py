@@ -1,9 +1,12 @@
+import dataclasses
+
 from psycopg2 import IntegrityError
 
 from odoo.exceptions import ValidationError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
+from .. import compat
 from ..sync import mapping as so_mapping
 
 
@@ -14,10 +17,12 @@ class TestFieldMapping(TransactionCase):
         self.Mapping = self.env["superoffice.field.mapping"]
 
     def test_data_equals_the_sync_core_defaults(self):
+        """The same, with the contacts' mobile field of the series (compat.PARTNER_MOBILE)."""
         for entity_type in so_mapping.ENTITY_TYPES:
             self.assertEqual(
                 self.Mapping._field_maps(entity_type),
-                so_mapping.default_mapping(entity_type),
+                tuple(dataclasses.replace(f, odoo_field=compat.partner_field(f.odoo_field))
+                      for f in so_mapping.default_mapping(entity_type)),
                 entity_type,
             )
 
