@@ -232,7 +232,8 @@ def main():
         odoo_env.install_signal_handlers()
         found = odoo_env.find_odoo(provision=True)
         if not found:
-            print("no Odoo 19 found; set ODOO_PYTHON (and ODOO_PATH)", file=sys.stderr)
+            print(f"no Odoo {odoo_env.series_of()} found; set ODOO_PYTHON (and ODOO_PATH)",
+                  file=sys.stderr)
             return 2
         python, odoo_path, version = found
         print(f"Odoo {version} at {python}")

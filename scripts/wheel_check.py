@@ -399,7 +399,7 @@ def main(argv=None):
             return 1 if problems else 0
         found = odoo_env.find_odoo(provision=False)
         if not found:
-            say("install into Odoo SKIPPED (no Odoo 19 found; set ODOO_PYTHON)")
+            say(f"install into Odoo SKIPPED (no Odoo {odoo_env.series_of()} found; set ODOO_PYTHON)")
         else:
             odoo_started = time.monotonic()
             install_problems = install_into_odoo(wheels, found, workdir)
