@@ -17,7 +17,9 @@ with ``contacts`` and ``project`` to copy, as for the Odoo suite):
 3. upgrades to this checkout (``-u superoffice_connector``);
 4. checks: the installed version moved, every link and group (with its members) is still there,
    the contacts got company A (migrations/1.1.0), company B's user no longer sees them, a Sync
-   now of a company changes nothing, and the addon uninstalls cleanly afterwards.
+   now of a company changes nothing, the project start-date mapping row moved from
+   ``CreatedDate`` to ``StartDate`` both ways (migrations/1.1.0), a second Sync now of a project
+   changes nothing, and the addon uninstalls cleanly afterwards.
 
 Prints one line per step and ``upgrade <series>: ok`` at the end; exit status 1 on any failure.
 """
@@ -81,6 +83,9 @@ links = env["superoffice.link"].search([])
 partners = env["res.partner"].browse(%(partners)r)
 user_b = env["res.users"].browse(%(user_b)d)
 company_link = links.filtered(lambda link: link.entity_type == "company")[:1]
+project_link = links.filtered(lambda link: link.entity_type == "project")[:1]
+start = env.ref("superoffice_connector.superoffice_field_mapping_project_date_start")
+project_sync = [project_link.connection_id._sync_link(project_link) for _n in range(2)]
 print("RESULT " + json.dumps({
     "version": module.latest_version, "state": module.state, "links": len(links),
     "linked_states": sorted(set(links.mapped("state"))),
@@ -89,6 +94,9 @@ print("RESULT " + json.dumps({
     "members": sorted(group.sudo().with_context(active_test=False).mapped(%(users_field)r).ids),
     "admin_implies_user": group in admin_group.%(implied_field)s,
     "sync_now": company_link.connection_id._sync_link(company_link),
+    "start_date_mapping": [start.so_field, start.direction],
+    "project_sync": project_sync,
+    "project_start": str(project_link.project_id.date_start or "-"),
 }))
 env.cr.commit()
 """
@@ -205,7 +213,8 @@ def _steps(series, commit, python, odoo_path, pg, db, data_dir, log, old_addons,
         "contacts' company cleared as before company walls")  # fmt: skip
     output = odoo(python, odoo_path, new_addons, pg, db, ["-u", ADDON], data_dir, log)
     migrated = [line.split(" INFO ", 1)[-1] for line in output.splitlines()
-                if "created without a company now belong" in line or "module superoffice_connector:"
+                if "created without a company now belong" in line or "start date mapping" in line
+                or "module superoffice_connector:"
                 " Running migration" in line]  # fmt: skip
     say(series, "3/4 upgraded with -u superoffice_connector: " + ("; ".join(migrated) or "-"))
     after = shell(python, odoo_path, new_addons, pg, db, CHECK % {
@@ -220,9 +229,15 @@ def _steps(series, commit, python, odoo_path, pg, db, data_dir, log, old_addons,
     expect(after["members"] == before["members"], "the SuperOffice User group lost members")
     expect(after["admin_implies_user"], "Administrator no longer implies User")
     expect(after["sync_now"] == "unchanged", f"a Sync now after the upgrade: {after['sync_now']}")
+    expect(after["start_date_mapping"] == ["StartDate", "both"],
+           f"project start date mapping {after['start_date_mapping']}")
+    expect(after["project_sync"][1] == "unchanged",
+           f"a second Sync now of a project: {after['project_sync']}")
     say(series, f"4/4 version {after['version']}, {after['links']} links linked, contacts of "
         f"{after['partner_companies'][0]}, none seen by company B, group members kept, "
-        "Sync now unchanged")  # fmt: skip
+        "Sync now unchanged; project start date mapped to "
+        f"{'/'.join(after['start_date_mapping'])}, a project's Sync now "
+        f"{' then '.join(after['project_sync'])} (start date {after['project_start']})")  # fmt: skip
     leftovers = odoo_suite.check_uninstall(python, odoo_path, pg, db, data_dir, log)
     expect(not leftovers, f"uninstall left {leftovers}")
     say(series, "uninstall clean")

@@ -48,3 +48,43 @@ def give_company_to_linked_records(env):
             _logger.info("%s %s created without a company now belong to %s",
                          len(records), records._name, company.name)  # fmt: skip
     return changed
+
+
+# The project start-date mapping row as 1.0.x shipped it, and as 1.1.0 ships it. The mapping
+# rows are ``noupdate`` data: an upgrade keeps the row a database already has.
+START_DATE_XMLID = "superoffice_connector.superoffice_field_mapping_project_date_start"
+START_DATE_SHIPPED_1_0 = {
+    "odoo_field": "date_start", "so_field": "CreatedDate", "direction": "to_odoo",
+    "transform": "date", "active": True,
+}  # fmt: skip
+START_DATE_SHIPPED_1_1 = {"so_field": "StartDate", "direction": "both"}
+
+
+def move_project_start_date_to_startdate(env):
+    """Move the project start-date mapping row from SuperOffice's ``CreatedDate`` (SuperOffice to
+    Odoo) to ``StartDate`` (both ways), as 1.1.0 ships it, when the row still holds exactly what
+    1.0.x shipped; return whether it moved.
+
+    What decides the synchronization (Odoo field, SuperOffice field, direction, transform,
+    active) must be the shipped value: a row an administrator changed in any of these is their
+    choice and is left as it is (logged). Its label, order and visibility do not decide what
+    is synchronized and are kept as they are either way. A deleted row stays deleted.
+    """
+    line = env.ref(START_DATE_XMLID, raise_if_not_found=False)
+    if not line:
+        _logger.info("Project start date mapping: the shipped row was deleted; nothing moved")
+        return False
+    line = line.with_context(active_test=False).sudo()
+    current = {name: line[name] for name in START_DATE_SHIPPED_1_0}
+    if current == START_DATE_SHIPPED_1_0 | START_DATE_SHIPPED_1_1:
+        return False  # already as 1.1.0 ships it
+    if current != START_DATE_SHIPPED_1_0:
+        _logger.warning(
+            "Project start date mapping left as the administrator set it (%s); 1.1.0 maps the "
+            "start date to SuperOffice's StartDate both ways: change it under Field Mappings "
+            "if wanted", ", ".join(f"{name}={value}" for name, value in current.items()))
+        return False
+    line.write(START_DATE_SHIPPED_1_1)
+    _logger.info("Project start date mapping moved from CreatedDate (SuperOffice to Odoo) to "
+                 "StartDate (both ways)")
+    return True

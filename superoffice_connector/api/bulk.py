@@ -20,9 +20,11 @@ Which mapped fields no archive column can give (see the README's "Bulk reads"):
 * a company's description: the Contact provider has no info-text column, only ``hasInfoText``;
   a company without a description needs nothing more;
 * a project's members (``ProjectMembers``): no column of the Project provider lists them;
-* a project's start date (``StartDate``, a property of SuperOffice 12.4's ProjectEntity): the
-  project archive providers have no start date column (only ``endDate``), so a project row
-  always needs its entity;
+* a project's start date (``StartDate``, a property of SuperOffice 12.4's ProjectEntity):
+  ``GET Project`` calls the ``FindProject`` archive provider, whose reference documents no start
+  date column (only ``endDate``); newer references of other project providers
+  (``AssociateProjects``, ``ProjectShadowDynamicSelection``) list ``startDate`` with
+  ``eventId``, but not for FindProject, so a project row always needs its entity;
 * any ``so_field`` the table below does not know (user-defined fields, other arrays).
 
 For those, :attr:`Entry.gaps` names the fields and the caller reads the entity with one GET, only
@@ -178,7 +180,7 @@ SOURCES = {
         "Description": _text("Description", "description"),
         "Completed": Source(("completed",), lambda c: {"Completed": _bool(c[0][0])}),
         "ProjectMembers": _never(),
-        "StartDate": _never(),  # no archive column: the entity has it
+        "StartDate": _never(),  # no FindProject column documented: the entity has it
     },
 }
 # Columns every read selects: the change stamp (date and associate) and the deleted mark.

@@ -16,6 +16,24 @@ merged-away company and its persons. So, per connection:
 Afterwards the surviving partner's links and those of the persons now under it are queued for
 the push, so SuperOffice gets the merged values (and the persons' company) and both sides agree.
 A disconnected link of the merged-away partner is removed with it.
+
+A contact SuperOffice's ERP Sync links (``superoffice.erp.record``) is known to SuperOffice by its
+Odoo id, the ERP key SuperOffice stores on its side. Merged away, that id is gone: GetActors
+answers nothing for it and SaveActors refuses it ("... is not in Odoo"), so SuperOffice would
+lose the record. Answering the key with the kept contact instead would hand SuperOffice an actor
+whose ErpKey is not the key it asked for, which SuperOffice's engine is not documented to accept.
+So an ERP-linked contact can only be the contact kept:
+
+* an ERP-linked contact merged away: refused, the message says to keep that contact;
+* an ERP-linked contact and another linked contact (ERP Sync or the addon's own link): refused,
+  as for two links (one engine per record, one record per contact);
+* the ERP-linked contact kept: the merge runs, its chatter says it stays linked under its own id,
+  and the kept contact and the persons now under it are marked written, so SuperOffice's engine
+  reads the merged values and the persons' new company at its next poll (GetActorsByTimestamp).
+
+Companies and persons stay apart: a linked person is not merged into a company, nor a linked
+company into a person, nor a company into a linked person (SuperOffice has no persons under a
+person): the link would stand for the wrong kind of record.
 """
 
 from odoo import models
@@ -35,8 +53,9 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
             dst_partner = self._get_ordered_partner(partners.ids)[-1]
         src_partners = partners - dst_partner
         carried = self._superoffice_carry_links(src_partners, dst_partner)
+        merged_names = ", ".join(src_partners.mapped("display_name"))
         result = super()._merge(partner_ids, dst_partner, extra_checks)
-        self._superoffice_after_merge(dst_partner, carried)
+        self._superoffice_after_merge(dst_partner, carried, merged_names)
         return result
 
     def _superoffice_carry_links(self, src_partners, dst_partner):
@@ -45,6 +64,9 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         Link = self.env["superoffice.link"].sudo()
         links = Link.search([("partner_id", "in", (src_partners | dst_partner).ids)])
         live = links.filtered(lambda link: link.state != "disconnected")
+        erp_rows = self._superoffice_erp_rows(src_partners | dst_partner)
+        self._superoffice_check_erp(src_partners, dst_partner, live, erp_rows)
+        self._superoffice_check_kinds(src_partners, dst_partner, live, erp_rows)
         for connection in live.connection_id:
             linked = live.filtered(lambda link, c=connection: link.connection_id == c)
             if len(linked) > 1:
@@ -84,7 +106,72 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         dst_partner.invalidate_recordset(["superoffice_link_ids"])
         return carried
 
-    def _superoffice_after_merge(self, dst_partner, carried):
+    def _superoffice_erp_rows(self, partners):
+        """The ERP Sync links of ``partners`` whose ERP key SuperOffice may still use (its
+        connection is not deleted in SuperOffice, nor archived here)."""
+        return self.env["superoffice.erp.record"].sudo().search([
+            ("partner_id", "in", partners.ids), ("connection_id.active", "=", True),
+            ("connection_id.state", "!=", "deleted"),
+        ])
+
+    def _superoffice_check_erp(self, src_partners, dst_partner, live, erp_rows):
+        """Refuse a merge that would delete the id SuperOffice's ERP Sync knows a contact by, or
+        give one contact two SuperOffice records (see the module's docstring)."""
+        if not erp_rows:
+            return
+        linked = live.partner_id | erp_rows.partner_id
+        if len(linked) > 1:
+            how = [self.env._("%(partner)s through ERP Sync (%(connection)s)",
+                              partner=row.partner_id.display_name,
+                              connection=row.connection_id.name) for row in erp_rows]
+            how += [self.env._("%(partner)s through %(connection)s (SuperOffice ID %(id)s)",
+                               partner=link.partner_id.display_name,
+                               connection=link.connection_id.name, id=link.so_id)
+                    for link in live]  # fmt: skip
+            raise UserError(self.env._(
+                "These contacts are each linked to a SuperOffice record: %(how)s. One Odoo "
+                "contact cannot stand for two SuperOffice records, and SuperOffice would keep "
+                "both. Merge them in SuperOffice first, unlink the contact whose SuperOffice "
+                "record is gone, then merge them here.", how="; ".join(how)))
+        row = erp_rows.filtered(lambda row: row.partner_id in src_partners)[:1]
+        if row:
+            raise UserError(self.env._(
+                "%(partner)s is linked from SuperOffice through ERP Sync (%(connection)s), which "
+                "knows it by its Odoo ID %(id)s. Merged into %(target)s, that ID would be gone "
+                "and SuperOffice would no longer find the record. Choose %(partner)s as the "
+                "contact to keep.",
+                partner=row.partner_id.display_name, connection=row.connection_id.name,
+                id=row.partner_id.id, target=dst_partner.display_name,
+            ))
+
+    def _superoffice_check_kinds(self, src_partners, dst_partner, live, erp_rows):
+        """Refuse a merge that would link a company to a SuperOffice person, a person to a
+        SuperOffice company, or put a company's persons under a linked person."""
+        linked = live.partner_id | erp_rows.partner_id
+        for partner in src_partners.filtered(lambda p: p.is_company != dst_partner.is_company):
+            if partner in linked and not partner.is_company:
+                raise UserError(self.env._(
+                    "%(partner)s is linked to a person in SuperOffice and cannot be merged into "
+                    "%(target)s, which is a company: SuperOffice keeps persons and companies "
+                    "apart, so the merged contact would be linked to the wrong kind of record. "
+                    "Merge persons with persons and companies with companies.",
+                    partner=partner.display_name, target=dst_partner.display_name))
+            if partner in linked:
+                raise UserError(self.env._(
+                    "%(partner)s is linked to a company in SuperOffice and cannot be merged into "
+                    "%(target)s, which is a person: SuperOffice keeps companies and persons "
+                    "apart, so the merged contact would be linked to the wrong kind of record. "
+                    "Merge companies with companies and persons with persons.",
+                    partner=partner.display_name, target=dst_partner.display_name))
+            if dst_partner in linked and not dst_partner.is_company:
+                raise UserError(self.env._(
+                    "%(target)s is linked to a person in SuperOffice and cannot take in "
+                    "%(partner)s, which is a company: a SuperOffice person has no persons or "
+                    "company values of its own. Merge companies with companies and persons with "
+                    "persons.",
+                    partner=partner.display_name, target=dst_partner.display_name))
+
+    def _superoffice_after_merge(self, dst_partner, carried, merged_names):
         for link, name in carried.items():
             link._post_on_record(self.env._(
                 "Merged with %(merged)s: its link to SuperOffice %(type)s %(id)s "
@@ -100,3 +187,15 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         self.env["superoffice.link"].sudo().search(
             [("partner_id", "in", partners.ids)]
         )._mark_dirty()
+        for row in self._superoffice_erp_rows(dst_partner):
+            dst_partner.message_post(body=self.env._(
+                "Merged with %(merged)s: this contact stays linked from SuperOffice through ERP "
+                "Sync (%(connection)s) under its own ID %(id)s, and SuperOffice's engine reads "
+                "the merged values at its next synchronization.",
+                merged=merged_names, connection=row.connection_id.name, id=dst_partner.id))
+        # Odoo's merge moved the persons in SQL, leaving their write date: SuperOffice's ERP
+        # Sync engine asks for what changed by write date, and must see the new company.
+        self.env.cr.execute(SQL(
+            "UPDATE res_partner SET write_date = (now() AT TIME ZONE 'UTC'), write_uid = %s "
+            "WHERE id IN %s", self.env.uid, tuple(partners.ids)))
+        partners.invalidate_recordset(["write_date", "write_uid"])
