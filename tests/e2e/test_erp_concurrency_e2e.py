@@ -11,12 +11,15 @@ the request waits there with its snapshot taken.
 * A transaction that began before a poll's snapshot and commits while the poll runs, after a
   later transaction committed: the poll's answer must not move SuperOffice's stamp past its
   records (they would never be sent).
+* Two calls of one connection at the same time, and a call while another transaction holds the
+  connection's row: every call answers, none waits for the other.
 
 Skipped like ``test_end_to_end.py`` when no Odoo 19 is found.
 """
 
 import json
 import subprocess
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -144,3 +147,66 @@ def test_a_transaction_committing_while_a_poll_runs_is_not_skipped(odoo, session
     assert cities.get(early) == "Early city", (
         f"Early's write was skipped: received {cities}, stamp {engine.watermarks['Customer']}")
     assert len(received) == len({actor.erp_key for actor in received}), "a record sent twice"
+
+
+def old_last_call(sessions, connection_id):
+    sessions.sql("setup", "UPDATE superoffice_erp_connection SET last_call_at = '2000-01-01'"
+                          " WHERE id = %s", connection_id)
+    sessions.commit("setup")
+
+
+def call(engine, operation, **members):
+    return engine.client.call(operation, ConnectionGuid=engine.guid, **members)
+
+
+def test_two_calls_at_once_both_answer(odoo, sessions):
+    """One call runs while another of the same connection begins and ends: both note the call
+    on the connection's row; the first must still answer."""
+    engine = set_up_engine(odoo)
+    old_last_call(sessions, engine.connection_id)
+    # A poll is held after its snapshot, where it reads the links of the connection...
+    sessions.sql("hold", "LOCK TABLE superoffice_erp_record IN ACCESS EXCLUSIVE MODE")
+    with ThreadPoolExecutor(1) as pool:
+        poll = pool.submit(call, engine, "GetActorsByTimestamp", ActorType="Customer",
+                           UpdatedOnOrAfter="", FieldKeys=["NAME"])
+        try:
+            assert eventually(lambda: sessions.waiting("superoffice_erp_record"),
+                              timeout=60, interval=0.2), "the poll never waited for the table"
+            # ... while another call of the same connection runs in the other worker and ends
+            other = call(engine, "GetSupportedActorTypes")
+            assert other.ok, other.user_explanation
+        finally:
+            sessions.commit("hold")
+        answer = poll.result(timeout=120)
+    assert answer.ok, (answer.state, answer.user_explanation, answer.tech_explanation)
+    assert answer.payload, "no actor answered"
+    last = odoo.read("superoffice.erp.connection", engine.connection_id, ["last_call_at"])
+    assert last["last_call_at"] > "2001"  # noted by one of them
+
+
+def test_a_call_does_not_wait_for_the_connections_row(odoo, sessions):
+    """Another transaction holds the connection's row (a call about to commit, an administrator
+    saving the connection): a call answers without waiting for it, and after it."""
+    engine = set_up_engine(odoo)
+    old_last_call(sessions, engine.connection_id)
+    sessions.sql("row", "UPDATE superoffice_erp_connection SET last_call_at = '2000-01-02'"
+                        " WHERE id = %s", engine.connection_id)
+    with ThreadPoolExecutor(1) as pool:
+        started = time.monotonic()
+        test = pool.submit(call, engine, "TestConnection")
+        try:
+            while not test.done():
+                assert not sessions.waiting("superoffice_erp_connection"), (
+                    "the call waits for the connection's row")
+                assert time.monotonic() - started < 120, "the call does not answer"
+                time.sleep(0.2)
+        finally:
+            sessions.commit("row")
+        answer = test.result(timeout=120)
+    assert answer.ok, (answer.state, answer.user_explanation, answer.tech_explanation)
+    # the row changed since: the next calls answer too, and one of them notes the call
+    for _n in range(2):
+        answer = call(engine, "TestConnection")
+        assert answer.ok, (answer.state, answer.user_explanation, answer.tech_explanation)
+    last = odoo.read("superoffice.erp.connection", engine.connection_id, ["last_call_at"])
+    assert last["last_call_at"] > "2001"
