@@ -120,13 +120,17 @@ class ActorType:
         One index range scan (``superoffice_erp_connection._auto_init``): no cost that grows
         with the table."""
         Model = self.env[self.model]
-        before = [("write_date", "<", horizon)] if horizon else []
         query = Model._search(
-            self.domain() + self.kind() + [("write_date", ">=", since)] + before,
+            self.domain() + self.kind() + [("write_date", ">=", since)],
             order="write_date, id", limit=limit)
+        write_date = SQL.identifier(Model._table, "write_date")
         if after_id:
-            query.add_where(SQL("(%s, %s) > (%s, %s)", SQL.identifier(Model._table, "write_date"),
+            query.add_where(SQL("(%s, %s) > (%s, %s)", write_date,
                                 SQL.identifier(Model._table, "id"), since, after_id))
+        if horizon:
+            # in SQL: a domain rounds a datetime down to the second, which would hold back the
+            # records of the horizon's last second until a later poll
+            query.add_where(SQL("%s < %s", write_date, horizon))
         return [row[0] for row in self.env.execute_query(query.select())]
 
     def browse_keys(self, erp_keys):

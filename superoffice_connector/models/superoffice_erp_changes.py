@@ -14,23 +14,30 @@ The write date is the *start* of the writing transaction, so a transaction still
 later commit records older than those already sent; a fixed look-back would send every record
 of that window again on each poll, and for ever when the window holds more than one answer.
 Instead an answer only holds records written before the *horizon*: the start of the oldest
-transaction still running in the database (``pg_stat_activity``). Every transaction that began
-before the horizon has ended, so the records before it are final; anything written later is at
-or after the horizon and comes in a later answer. The horizon is read in the request's own
-transaction, after its snapshot was taken (at the request's first query, before the
-authentication): a transaction that started earlier and commits in exactly that window is not
-seen by this answer although it has ended, and its records can be skipped. Detecting it (a
-transaction id the snapshot does not see whose status is committed) and answering nothing new
-was tried; in the Odoo suite, where a test class shares one old snapshot, any commit of another
-connection then held every later answer back, so it was left out until it can be proven. Reading the
-records in a new transaction opened after the horizon would close that window; it is not done
-yet (it was tried together with the clock as a bound, which made the end-to-end test miss fresh
-records, and was not tried again without it).
+other transaction still running in the database (``pg_stat_activity``), or the database's clock
+when it is earlier (none running). Every transaction that began before the horizon has ended
+when it is read, so its records are final.
+
+The records are then read in a transaction of their own, opened after the horizon was read
+(``registry.cursor()``): its snapshot holds every transaction that began before the horizon.
+The request's own snapshot is older (taken at its first query, before the authentication), and
+a transaction that commits after it but before the horizon is read would be missing from it
+while the horizon had moved past its records: an answer could then end after them, and
+SuperOffice, asking "after" the last record sent, would never get them. A transaction that
+begins after the horizon was read (and may or may not be in the new snapshot) writes a write
+date at or after the clock part of the horizon, so it comes in a later answer: that is why the
+clock bounds the horizon (the database's ``clock_timestamp()``, the clock ``now()`` and so the
+write dates come from; a clock stepping back only holds records back until it passes them).
+The records' transaction is not a read-only cursor: one may be a replica that has not replayed
+every commit the horizon counted as ended. Under Odoo's test mode ``registry.cursor()`` is the
+test's own transaction, so the Odoo tests see their records as before; the window itself is
+tested against a real server (``tests/e2e/test_erp_concurrency_e2e.py``).
 
 A value that is not one of our cursors (nothing on the first sync, a date) means "on or after"
 that moment, a minute earlier (the look-back of the stamps before the cursor).
 """
 
+from contextlib import closing
 from datetime import timedelta
 
 from odoo import models
@@ -58,15 +65,11 @@ class SuperofficeErpChanges(models.AbstractModel):
         return result
 
     def _erp_horizon(self):
-        """The start of the oldest other transaction still running in this database, or None.
-
-        With none running, every record this transaction sees is final: a transaction that
-        starts later writes a later write date. (No bound by the clock: a write date is the
-        writing transaction's start, the same clock, but a clock that steps back would hold
-        back records already committed.)"""
+        """The start of the oldest other transaction still running in this database, or the
+        database's clock now if that is earlier (see the module's docstring)."""
         self.env.cr.execute("SELECT pg_stat_clear_snapshot()")
         self.env.cr.execute("""
-            SELECT min(xact_start) AT TIME ZONE 'UTC'
+            SELECT least(min(xact_start), clock_timestamp()) AT TIME ZONE 'UTC'
               FROM pg_stat_activity
              WHERE datname = current_database() AND pid <> pg_backend_pid()
         """)
@@ -77,9 +80,17 @@ class SuperofficeErpChanges(models.AbstractModel):
         if not exact and moment > v.EPOCH:
             moment -= LEGACY_LOOK_BACK
         horizon = self._erp_horizon()
+        # the records in a snapshot taken after the horizon was read (module docstring)
+        with closing(self.env.registry.cursor()) as cr:
+            return self.with_env(self.env(cr=cr))._erp_changes(
+                params, moment, after_id if exact else 0, horizon)
+
+    def _erp_changes(self, params, since, after_id, horizon):
+        """The answer of GetActorsByTimestamp: records from ``since`` (after ``after_id`` in
+        it) and before ``horizon``."""
         limit = self.sudo().search_limit
         actor = self._erp_actor(params["ActorType"])
-        ids = actor.changed_ids(moment, after_id if exact else 0, horizon, limit + 1)
+        ids = actor.changed_ids(since, after_id, horizon, limit + 1)
         records = actor.env[actor.model].browse(ids[:limit])
         actors = self._erp_actors(actor, records, params["FieldKeys"])
         result = Result()

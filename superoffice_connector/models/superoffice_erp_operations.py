@@ -9,14 +9,23 @@ savepoint and returns the response bytes. Business errors (``ErpError``, Odoo's 
 and validation errors) roll the savepoint back and are answered in the operation's carrier
 with ``State=Error``; anything else is logged with its traceback and answered with a generic
 explanation, never a stack trace.
+
+A call is noted on the connection (``last_call_at``, shown to the administrator) at most once a
+minute and only when the connection's row can be taken at once (:meth:`_erp_note_call`):
+SuperOffice's engine makes several calls at the same time, and a call must never wait for
+another one nor fail because of it.
 """
 
 import logging
+from datetime import timedelta
+
+import psycopg2
 
 from odoo import fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import mute_logger
 
-from .. import erp
+from .. import compat, erp
 from ..erp import auth as erp_auth
 from ..erp import carriers as c
 from ..erp import search as erp_search
@@ -32,6 +41,7 @@ ACCESS_DENIED = "ACCESS_DENIED"  # our code: no or a wrong connector key
 EMPTY_GUID = "00000000-0000-0000-0000-000000000000"
 # Operations that come before SuperOffice has a GUID (or use the empty one) for this key.
 BEFORE_GUID = {"GetConfigData", "TestConfigData", "SaveConnection", "GetList", "GetListItems"}
+LAST_CALL_STEP = timedelta(minutes=1)  # last_call_at is written at most this often
 
 
 class SuperofficeErpConnection(models.Model):
@@ -107,10 +117,36 @@ class SuperofficeErpConnection(models.Model):
                            "connection in SuperOffice again (Sync tab, Edit, Save) to send its "
                            "configuration to Odoo.", code=code),
                 f"{code}: unknown connection id {guid!r}", code)
-        self.sudo().last_call_at = fields.Datetime.now()
         env = self._acting_env()
         connection = self.with_env(env)
-        return getattr(connection, "_erp_" + operation[0].lower() + operation[1:])(params)
+        answer = getattr(connection, "_erp_" + operation[0].lower() + operation[1:])(params)
+        self._erp_note_call()
+        return answer
+
+    def _erp_note_call(self):
+        """Set ``last_call_at`` to now if it is a minute old, without waiting and without failing.
+
+        Two calls at once (SuperOffice's engine makes them, Odoo's workers answer them) would
+        both write the connection's row: the second one waited for the first one's commit and
+        then failed on a serialization error (Odoo's transactions are repeatable read). So the
+        row is written only when it can be locked at once (``SKIP LOCKED``) and has not changed
+        since this request's snapshot (else PostgreSQL refuses the lock with a serialization
+        failure, taken back here in a savepoint); otherwise the transaction that holds or
+        changed the row, or a later call, notes the call. Done after the operation, so that the
+        row stays locked only until this request commits."""
+        connection = self.sudo()
+        now = fields.Datetime.now()
+        if connection.last_call_at and now - connection.last_call_at < LAST_CALL_STEP:
+            return
+        self.env.flush_all()  # the operation's own writes, whose errors are not taken back here
+        try:
+            # a serialization failure is expected here: not logged as a bad query
+            with mute_logger("odoo.sql_db"), self.env.cr.savepoint(flush=False):
+                locked = compat.try_lock_for_update(connection)
+        except psycopg2.errors.SerializationFailure:
+            return
+        if locked:
+            connection.last_call_at = now
 
     # ------------------------------------------------------------------ configuration
 

@@ -6,10 +6,12 @@ import json
 import time
 import uuid
 import xml.etree.ElementTree as ET
+from datetime import timedelta
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from odoo.fields import Datetime
 from odoo.tests import tagged
 from odoo.tools import file_open, mute_logger
 
@@ -55,6 +57,24 @@ class TestErpSetUp(ErpCase):
             searchable = set(self.call("GetSearchableFields", ActorType=actor_type).payload)
             self.assertTrue(searchable and searchable <= declared, actor_type)
         self.assertError(self.call("GetSupportedActorTypeFields", ActorType="Employee"))
+
+    def test_a_call_is_noted_on_the_connection_at_most_once_a_minute(self):
+        """Calls at once never wait for each other on the connection's row
+        (tests/e2e/test_erp_concurrency_e2e.py); here: when the row is written."""
+        recent = Datetime.now() - timedelta(seconds=30)
+        self.conn_a.last_call_at = recent
+        self.assertTrue(self.call("TestConnection").ok)
+        self.conn_a.invalidate_recordset(["last_call_at"])
+        self.assertEqual(self.conn_a.last_call_at, recent)
+        self.conn_a.last_call_at = recent - timedelta(minutes=1)
+        self.assertTrue(self.call("TestConnection").ok)
+        self.conn_a.invalidate_recordset(["last_call_at"])
+        self.assertGreater(self.conn_a.last_call_at, recent)
+        # a call refused before its operation is not noted
+        self.conn_a.last_call_at = recent - timedelta(minutes=1)
+        self.assertError(self.call("TestConnection", ConnectionGuid=str(uuid.uuid4())))
+        self.conn_a.invalidate_recordset(["last_call_at"])
+        self.assertEqual(self.conn_a.last_call_at, recent - timedelta(minutes=1))
 
     def test_field_keys_are_the_ones_superoffice_maps_automatically(self):
         keys = {f["FieldKey"] for f in self.call(

@@ -194,6 +194,7 @@ def start_odoo(request, prefix, modules=(ADDON,), workers=0, cron_threads=1, pyt
         env["PYTHONPATH"] = os.pathsep.join([env["PYTHONPATH"], str(extra)])
     log_path = Path(data_dir) / "odoo.log"
     server = OdooServer(None, dbname, None, log_path)
+    server.pg, server.python = pg, python  # for tests that open their own database sessions
     server.command = (odoo_env.odoo_command(python, odoo_path) + [
         "--addons-path", odoo_env.addons_path(python, odoo_path),
         "--data-dir", data_dir,
