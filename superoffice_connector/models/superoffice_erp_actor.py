@@ -248,6 +248,9 @@ class ActorType:
             if spec.field_type != c.LIST:
                 continue
             ids = list({row[spec.orm] for row in rows if row[spec.orm]})
+            if not ids:
+                lists[spec.list_name] = {}
+                continue
             if spec.list_name in LIST_CODES:  # the codes only, not the whole country or state
                 self.env[self.env[self.model]._fields[spec.orm].comodel_name].flush_model()
                 lists[spec.list_name] = dict(self.env.execute_query(SQL(LIST_CODES[spec.list_name], ids)))
