@@ -209,7 +209,9 @@ class ErpClient:
 
     def _check_strings(self, root):
         for node in root.iter():
-            if node.text and string_length(node.text) > self.max_string:
+            # a character is one or two UTF-16 code units: measure only what may be over
+            if node.text and len(node.text) * 2 > self.max_string and \
+                    string_length(node.text) > self.max_string:
                 raise QuotaExceeded(f"<{self._local(node.tag)}> holds {string_length(node.text)} "
                                     f"characters, over MaxStringContentLength ({self.max_string})")
 

@@ -145,7 +145,10 @@ def string_length(text):
 
 def over_string_quota(text):
     """Whether a default WCF client would refuse ``text`` (``MaxStringContentLength``)."""
-    return string_length(text or "") > wire.value("max_string_content_length")
+    quota = wire.value("max_string_content_length")
+    if not text or len(text) * 2 <= quota:  # a character is one or two UTF-16 code units
+        return False
+    return string_length(text) > quota
 
 
 def leave_out_long_values(actor):
@@ -191,7 +194,10 @@ def _el(prefix, name, content=""):
 
 
 def _s(value):
-    return escape(str(value if value is not None else ""))
+    text = value if type(value) is str else str(value if value is not None else "")
+    if "&" in text or "<" in text or ">" in text:
+        return escape(text)
+    return text
 
 
 def _write_strings(name, values):
@@ -202,9 +208,16 @@ def _write_strings(name, values):
 
 def _write_dict(name, values):
     key, val, item = wire.value("dict_key"), wire.value("dict_value"), wire.value("dict_item")
-    inner = "".join(
-        _el("b", item, _el("b", key, _s(k)) + _el("b", val, _s(v))) for k, v in values.items()
-    )
+    # _el of each part, written out: an answer of 500 actors writes 7,500 of these
+    open_key, close_key = f"<b:{item}><b:{key}>", f"</b:{key}>"
+    open_val, close_val = f"<b:{val}>", f"</b:{val}></b:{item}>"
+    empty_key, empty_val = f"<b:{item}><b:{key}/>", f"<b:{val}/></b:{item}>"
+    parts = []
+    for k, v in values.items():
+        k, v = _s(k), _s(v)
+        parts.append(f"{open_key}{k}{close_key}" if k else empty_key)
+        parts.append(f"{open_val}{v}{close_val}" if v else empty_val)
+    inner = "".join(parts)
     return f'<a:{name} xmlns:b="{wire.value("arrays_namespace")}">{inner}</a:{name}>'
 
 

@@ -29,6 +29,10 @@ SEARCHES = ("SearchActors", "SearchActorByParent", "SearchActorsAdvanced")
 # room kept for the envelope and an explanation while actors are read
 ENVELOPE_RESERVE = 4096
 MAX_NAMED = 10  # left-out values named in one explanation
+# actors read per query: an answer of the default size limit holds about 30 companies (the first
+# batch), one of a raised limit up to the Search limit (500)
+FIRST_BATCH = 40
+ACTOR_BATCH = 500
 
 
 class SuperofficeErpAnswer(models.AbstractModel):
@@ -45,9 +49,10 @@ class SuperofficeErpAnswer(models.AbstractModel):
         one answer, and one more that cannot (so that ``_erp_answer`` cuts and says so)."""
         room = self._erp_budget()
         actors, used = [], 0
-        for batch in split_every(200, records.ids, records.browse):
-            for record in batch:
-                item = self._erp_written(actor.to_actor(record, field_keys))
+        first, rest = records[:FIRST_BATCH], records[FIRST_BATCH:]
+        for batch in [first] + list(split_every(ACTOR_BATCH, rest.ids, records.browse)):
+            for item in actor.to_actors(batch, field_keys):
+                self._erp_written(item)
                 actors.append(item)
                 used += item.size
                 if used > room:

@@ -221,12 +221,13 @@ class SuperofficeErpConnection(models.Model):
 
     def _erp_actor(self, name):
         """The actor type ``name``; Customer and Supplier also hold what this connection linked
-        as that type (its ranks may have changed since)."""
-        linked = []
+        as that type (its ranks may have changed since): a sub-select of the links, not the
+        list of their ids, whose length would grow with the table."""
+        linked = None
         if name in (c.CUSTOMER, c.SUPPLIER):
-            linked = self.env["superoffice.erp.record"].sudo().search([
+            linked = self.env["superoffice.erp.record"].sudo()._search([
                 ("connection_id", "=", self.id), ("actor_type", "=", name),
-                ("partner_id", "!=", False)]).partner_id.ids
+                ("partner_id", "!=", False)]).subselect("partner_id")
         return actor_type(self.env, self.sudo().company_id, name, linked)
 
     def _erp_getSupportedActorTypeFields(self, params):

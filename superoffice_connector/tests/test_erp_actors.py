@@ -2,7 +2,7 @@
 two companies, over real HTTP."""
 
 from odoo.tests import tagged
-from odoo.tools import mute_logger
+from odoo.tools import SQL, mute_logger
 
 from .. import compat
 from .erp_common import Actor, ErpCase, Restriction
@@ -34,6 +34,18 @@ class TestErpActorsRead(ErpCase):
                             FieldKeys=["NAME", "TEXT", "ENDDATE"]).payload[0]
         self.assertEqual(project.field_values, {
             "NAME": "Relaunch", "TEXT": "Phase one", "ENDDATE": "[DT:06/30/2026 00:00:00.0000000]"})
+
+    def test_records_linked_as_a_type_are_a_sub_select(self):
+        """The companies a connection linked as Customer reach the Customer's queries as a
+        sub-select of the links, not as a list of their ids that grows with the table."""
+        Record = self.env["superoffice.erp.record"]
+        Record._mark(self.conn_a, "Customer", self.acme)
+        Record._mark(self.conn_b, "Customer", self.other)
+        actor = self.conn_a._erp_actor("Customer")
+        self.assertIsInstance(actor.linked, SQL)
+        Partner = self.env["res.partner"].sudo()
+        self.assertEqual(Partner.search([("id", "in", actor.linked)]), self.acme)
+        self.assertFalse(Partner.search([("id", "in", self.conn_a._erp_actor("Supplier").linked)]))
 
     def test_other_company_records_are_invisible(self):
         answer = self.call("GetActors", ActorType="Customer", FieldKeys=["NAME"],
