@@ -144,3 +144,15 @@ class TestOwnerSuperOfficeLacks(OwnersCase):
         self.assertEqual(self.sync_now(partner), "Updated in Odoo from SuperOffice: Owner.")
         self.assertEqual(partner.sudo().user_id, kari_b)
         self.assert_in_step(partner, connection)
+
+    def test_a_user_added_in_superoffice_later_is_sent(self):
+        for user, company, connection in self.sides():
+            olga = self.colleague(company, "olga", "Olga Berg", f"olga{company.id}@odoo.example")
+            partner = self.owned_company(user, company, connection, f"Olga's {company.name}")
+            partner.user_id = olga
+            self.assertIn("1 value not sent: Owner Olga Berg.", self.sync_now(partner))
+            new_id = self.sim.add_associate("OB", "Olga Berg", olga.email)
+            self.assertEqual(self.sync_now(partner), "Sent to SuperOffice: Owner.")
+            link = self.assert_in_step(partner, connection)
+            self.assertEqual(self.so_owner(partner), new_id)
+            self.assertFalse(link.base_snapshot.get(merge.HELD))
