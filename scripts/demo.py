@@ -67,6 +67,13 @@ if erp:
     erp.action_release()
 else:
     env["superoffice.erp.connection"].create(erp_values)
+# Odoo users who are users of the simulated SuperOffice too (same e-mail address): the owners
+# of its companies and the managers of its projects map to them
+Users = env["res.users"].with_context(active_test=False, no_reset_password=True)
+for login, name, email in (("astrid", "Astrid Eriksen", "astrid.eriksen@example.com"),
+                           ("emma", "Emma Smith", "emma.smith@example.com")):
+    if not Users.search([("login", "=", login)]):
+        Users.create({"login": login, "name": name, "email": email})
 env.cr.commit()
 """
 ERP_KEY = "demo-erp-sync-key"  # the demo's ERP Sync connector key, in the URL printed below

@@ -3,7 +3,7 @@
 Route matching is case-insensitive like the real (ASP.NET) service.
 """
 
-from . import dynamic, entities, jsonpatch, parse, query, refdata
+from . import dynamic, entities, jsonpatch, parse, query, refdata, users
 from .archive import PROVIDERS
 from .errors import HttpError, NotFound
 from .login import authenticate
@@ -32,6 +32,8 @@ def handle(sim, req, segs):
     if head == "archive" and len(rest) == 2 and req.method == "GET":
         if rest[1].lower() == "dynamic":
             return _dynamic(sim, req)
+        if rest[1].lower() == "allusers":
+            return _users(sim, req)
         kind = PROVIDERS.get(rest[1].lower())
         if kind is None:
             raise NotFound(f"Unknown archive provider {rest[1]!r}")
@@ -42,6 +44,8 @@ def handle(sim, req, segs):
         return _list_items(rest[1])
     if [s.lower() for s in rest] == ["user", "currentprincipal"] and req.method == "GET":
         return _principal(sim, associate_id)
+    if [s.lower() for s in rest] == ["user"] and req.method == "GET":
+        return _users(sim, req)  # "Calls the Archive service using the AllUsers archive"
     raise NotFound(f"No endpoint {req.method} {'/'.join(rest)}")
 
 
@@ -68,6 +72,13 @@ def _list_items(name):
     if items is None:
         raise NotFound(f"Unknown list {name!r}")
     return Response.json(items)
+
+
+def _users(sim, req):
+    params = {name: req.param(name) for name in ("$select", "$filter", "$top", "$skip",
+                                                 "$mode")}
+    return Response.json({"odata.metadata": f"{sim.api_base}Archive//$metadata",
+                          "odata.nextLink": None, "value": users.run(params, sim.store)})
 
 
 def _dynamic(sim, req):

@@ -14,7 +14,22 @@ ASSOCIATES = {
     7: ("JV", "Jan de Vries", 7, "InternalAssociate", 3, 4),
     8: ("ES", "Emma Smith", 8, "InternalAssociate", 3, 5),
     9: ("SYSTEM", "System User", 0, "SystemAssociate", 1, 0),
+    10: ("KN", "Kari Nordmann", 10, "InternalAssociate", 2, 6),
+    11: ("LB", "Lise Berg", 11, "InternalAssociate", 3, 7),
+    12: ("HL", "Hans Larsen", 12, "InternalAssociate", 2, 8),
+    13: ("HLA", "Hans Larsen", 13, "InternalAssociate", 3, 9),
+    14: ("PH", "Per Hansen", 14, "InternalAssociate", 2, 0),
 }
+# associate id -> the e-mail address of its person ("" when it has none): the `personEmail` of
+# the User list (the AllUsers archive). Lise Berg and the two Hans Larsens have none.
+ASSOCIATE_EMAILS = {
+    5: "roy.dejong@example.com", 6: "astrid.eriksen@example.com", 7: "jan.devries@example.com",
+    8: "emma.smith@example.com", 9: "", 10: "kari.nordmann@example.com", 11: "", 12: "", 13: "",
+    14: "per.hansen@example.com",
+}
+# associates retired in SuperOffice (`Deleted`; the User list's `isActive` is false)
+RETIRED_ASSOCIATES = {14}
+_SEEDED_ASSOCIATES = (dict(ASSOCIATES), dict(ASSOCIATE_EMAILS), set(RETIRED_ASSOCIATES))
 USER_ASSOCIATE_ID = 5
 SYSTEM_ASSOCIATE_ID = 9
 SALES_ASSOCIATES = (5, 6, 7, 8)
@@ -93,9 +108,32 @@ def associate(associate_id):
         "TableRight": dict(FULL_RIGHT), "FieldProperties": {},
         "AssociateId": associate_id, "Name": name, "PersonId": person_id, "Rank": 0,
         "Tooltip": "", "Type": typ, "GroupIdx": group, "FullName": full, "FormalName": full,
-        "Deleted": False, "EjUserId": ej, "UserName": None, "ExtraFields": {},
+        "Deleted": associate_id in RETIRED_ASSOCIATES, "EjUserId": ej, "UserName": None,
+        "ExtraFields": {},
         "CustomFields": {},
     }
+
+
+def add_associate(name, full_name, email=""):
+    """A new internal user (an administrator's edit in SuperOffice Admin); returns its
+    associate id. `reset_associates` forgets it."""
+    associate_id = max(ASSOCIATES) + 1
+    ASSOCIATES[associate_id] = (name, full_name, 0, "InternalAssociate", 2, 0)
+    ASSOCIATE_EMAILS[associate_id] = email
+    return associate_id
+
+
+def retire_associate(associate_id):
+    """Retire a user (SuperOffice keeps the associate, marked deleted, for its history)."""
+    RETIRED_ASSOCIATES.add(associate_id)
+
+
+def reset_associates():
+    """The associates back to their seeded rows (the tables are changed in place)."""
+    for table, seeded in zip((ASSOCIATES, ASSOCIATE_EMAILS, RETIRED_ASSOCIATES),
+                             _SEEDED_ASSOCIATES, strict=True):
+        table.clear()
+        table.update(seeded)
 
 
 def associate_name(associate_id):

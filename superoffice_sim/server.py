@@ -190,6 +190,7 @@ class SimServer:
         self.store.clock = utcnow
         self.store.rights.clear()
         refdata.reset_lists()
+        refdata.reset_associates()
         if self._snapshot is not None:
             self.store.restore(self._snapshot)
         else:
@@ -199,6 +200,15 @@ class SimServer:
         """Add `value` to a list (Category, Business, ProjectStatus, ...), as an administrator
         does in SuperOffice's Settings and maintenance; returns its id. `reset` forgets it."""
         return refdata.add_list_item(list_name, value)
+
+    def add_associate(self, name, full_name, email=""):
+        """Add an internal user (its short name, full name and e-mail address), as an
+        administrator does in SuperOffice Admin; returns its associate id. `reset` forgets it."""
+        return refdata.add_associate(name, full_name, email)
+
+    def retire_associate(self, associate_id):
+        """Retire a user: its associate stays, marked deleted. `reset` brings it back."""
+        refdata.retire_associate(associate_id)
 
     # -- request dispatch --------------------------------------------------------------------
     def state(self, tenant):

@@ -130,6 +130,29 @@ class SuperOfficeClient:
                 items.setdefault(name.strip(), item_id)
         return items
 
+    # ------------------------------------------------------------------ users
+    USER_COLUMNS = ("associateDbId", "fullName", "personEmail", "isActive")
+
+    def users(self, page_size=500):
+        """``GET User`` (SuperOffice's "AllUsers" archive, ``$mode=Full``): every user, retired
+        ones too, as ``{"id": associate id, "full_name", "email", "active"}`` dicts.
+
+        Full mode gives each column's ``RawValue``: the associate id of ``associateDbId`` (the
+        slim value is a display string), ``personEmail`` the e-mail address of the user's
+        person (``""`` when it has none), ``isActive`` false for a retired user. Paged with
+        ``$top``/``$skip`` until a short page."""
+        select = ",".join(self.USER_COLUMNS)
+        users, skip = [], 0
+        while True:
+            data = self.get_json(f"User?$select={select}&$mode=Full&$top={page_size}&$skip={skip}")
+            rows = data.get("value") if isinstance(data, dict) else None
+            if not isinstance(rows, list):
+                raise MalformedResponseError("The User list answer has no 'value' rows.")
+            users.extend(filter(None, map(_user_of_row, rows)))
+            if len(rows) < page_size:
+                return users
+            skip += page_size
+
     # ------------------------------------------------------------------ webhooks
     def list_webhooks(self):
         """``GET Webhook``: the registered webhooks (with their ``State``)."""
@@ -275,3 +298,26 @@ class ChangeFeed:
         self.requests = self.client.request_count - before
         if batch:
             yield batch
+
+
+def _raw(row, column):
+    cell = (row.get("Column") or {}).get(column)
+    return cell.get("RawValue") if isinstance(cell, dict) else None
+
+
+def _user_of_row(row):
+    """One row of the User list as :meth:`SuperOfficeClient.users` gives it, or None for a row
+    without an associate id (nothing can be matched with it)."""
+    if not isinstance(row, dict):
+        raise MalformedResponseError("A User list row is not an object.")
+    try:
+        associate_id = int(_raw(row, "associateDbId") or 0)
+    except (TypeError, ValueError):
+        associate_id = 0
+    if associate_id <= 0:
+        return None
+    active = _raw(row, "isActive")
+    if isinstance(active, str):
+        active = active.strip().lower() in ("true", "1")
+    return {"id": associate_id, "full_name": str(_raw(row, "fullName") or "").strip(),
+            "email": str(_raw(row, "personEmail") or "").strip(), "active": bool(active)}

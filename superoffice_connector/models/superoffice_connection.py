@@ -18,6 +18,7 @@ from odoo.exceptions import UserError, ValidationError
 from .. import api as so_api
 from .. import compat
 from ..api import exceptions as so_exc
+from ..api.associates import Associates, OwnerLookup
 from ..api.lists import ListItems
 from ..sync import transforms
 from .superoffice_rate_limit import OwnConnection, SharedRateLimiter
@@ -456,9 +457,26 @@ class SuperofficeConnection(models.Model):
         """Id lookups of the values written to SuperOffice (``sync.transforms.Lookups``): list
         values (category, business, project status and type) by name in SuperOffice's own
         lists, shared by every process of the connection and read again when a name is
-        missing (``api.lists.ListItems``). Countries go by their ISO code."""
+        missing (``api.lists.ListItems``). Owners (a company's salesperson, a project's
+        manager) pair SuperOffice's users with the internal users of the connection's company,
+        by e-mail address, else by full name, only when each side has one match
+        (``api.associates.OwnerLookup``). Countries go by their ISO code."""
         self.ensure_one()
-        return transforms.Lookups(lists=ListItems(self._get_client()))
+        client = self._get_client()
+        owners = OwnerLookup(Associates(client), self._owner_candidates)
+        return transforms.Lookups(associates=owners.owner_key, associate_ids=owners.associate_id,
+                                  lists=ListItems(client))
+
+    def _owner_candidates(self):
+        """The Odoo users an owner from SuperOffice may be: the active internal users allowed
+        in the connection's company, as ``(key, e-mail, full name)`` (the key is the owner
+        value Odoo reads for the user: its e-mail address, else its login, lower case)."""
+        self.ensure_one()
+        users = self.env["res.users"].sudo().search([
+            ("share", "=", False), ("company_ids", "in", self.company_id.ids),
+        ])
+        return [((user.email or user.login or "").strip().lower(), (user.email or "").strip(),
+                 user.name or "") for user in users]
 
     def _web_url(self, entity_type, so_id):
         """URL of a record in SuperOffice's web client."""

@@ -23,14 +23,21 @@ class SuperofficeSyncService(models.AbstractModel):
 
     @api.model
     def _release_resolved_holds(self, fields_, base, lookups):
-        """``base`` without the holds of Odoo list values SuperOffice has by now (an
-        administrator added the value to SuperOffice's list since): the merge then sees Odoo's
-        value as an edit and sends it. Every other hold stays."""
+        """``base`` without the holds of Odoo list values and users SuperOffice has by now (an
+        administrator added the value to SuperOffice's list, or the user, since): the merge
+        then sees Odoo's value as an edit and sends it. Every other hold stays."""
         held = (base or {}).get(merge.HELD) or {}
+
+        def known(fmap, value):
+            if fmap.transform == "owner":
+                return lookups.associate_id(value) is not None
+            return lookups.list_id(fmap.so_field, value) is not None
+
         released = [
             f.key for f in fields_
-            if f.transform == "list_item" and f.writes_so and held.get(f.key, [None])[0] == "odoo"
-            and held[f.key][1] and lookups.list_id(f.so_field, held[f.key][1]) is not None
+            if f.transform in ("list_item", "owner") and f.writes_so
+            and held.get(f.key, [None])[0] == "odoo" and held[f.key][1]
+            and known(f, held[f.key][1])
         ]
         if not released:
             return base
@@ -41,18 +48,24 @@ class SuperofficeSyncService(models.AbstractModel):
         return base
 
     @api.model
-    def _held_report(self, fields_, base):
+    def _held_report(self, fields_, base, record=None):
         """Sentences for Sync now on the values ``base`` holds (``sync.merge.hold``): the
         Odoo values not sent and the SuperOffice values not taken, each with its field, so
         that a Sync now that leaves the two sides different never says nothing changed.
+        With ``record``, values are shown as on its screens (an owner by the user's name).
         Empty when nothing is held."""
         held = (base or {}).get(merge.HELD) or {}
         by_key = {f.key: f for f in fields_}
+        connection = record.sudo().superoffice_link_ids.connection_id[:1] if record else None
         shown = {"odoo": [], "so": []}
         for key, (side, value) in held.items():
             fmap = by_key.get(key)
             if fmap is not None and side in shown:
-                shown[side].append(f"{fmap.label} {canonical.display(fmap, value) or '-'}")
+                if record is not None:
+                    value_shown = record._superoffice_display(fmap, value, connection)
+                else:
+                    value_shown = canonical.display(fmap, value)
+                shown[side].append(f"{fmap.label} {value_shown or '-'}")
         sentences = []
         not_sent, not_taken = shown["odoo"], shown["so"]
         if len(not_sent) == 1:
@@ -95,7 +108,15 @@ class SuperofficeSyncService(models.AbstractModel):
                 continue
             shown = record._superoffice_display(fmap, value, connection, entity) or "-"
             kept = record._superoffice_display(fmap, new_base.get(key), connection, entity) or "-"
-            if side == "odoo":
+            if side == "odoo" and canonical.kind_of(fmap) == "owner":
+                sentences.append(self.env._(
+                    "%(field)s %(value)s was not sent: SuperOffice has no matching user (one "
+                    "active user with this user's e-mail address, or with the same full name "
+                    "when it has no e-mail address) and keeps %(kept)s. Give the user the same "
+                    "e-mail address on both sides, or choose another one on either side.",
+                    field=fmap.label, value=shown, kept=kept,
+                ))
+            elif side == "odoo":
                 sentences.append(self.env._(
                     "%(field)s %(value)s was not sent: SuperOffice has no matching value and "
                     "keeps %(kept)s. Add the value in SuperOffice, or choose another one on "

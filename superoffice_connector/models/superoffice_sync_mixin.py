@@ -339,7 +339,8 @@ class SuperofficeSyncMixin(models.AbstractModel):
             and canonical.equal(f, base_after.get(f.key), after.get(f.key))
         ]
         parts = []
-        held = self.env["superoffice.sync.service"]._held_report(fmaps, base_after)
+        held = self.env["superoffice.sync.service"]._held_report(fmaps, base_after,
+                                                                 self[:1] or None)
         if to_odoo:
             parts.append(self.env._(
                 "Updated in Odoo from SuperOffice: %(fields)s.", fields=", ".join(to_odoo)

@@ -12,6 +12,8 @@ from odoo.fields import Command
 from odoo.tools import html2plaintext, plaintext2html
 
 from .. import compat
+from ..api import exceptions as so_exc
+from ..api.associates import Associates, OwnerLookup
 from ..sync import canonical
 
 # Tag-like models a SuperOffice list value may create a record in when none has that name.
@@ -202,9 +204,7 @@ class SuperofficeSyncMixin(models.AbstractModel):
         if kind == "country":
             record = comodel.search([("code", "=ilike", value)], limit=1)
         elif kind == "owner":
-            record = comodel.search(
-                ["|", ("email", "=ilike", value), ("login", "=ilike", value)], limit=1
-            )
+            record = self._superoffice_owner_user(value, connection)
         elif kind == "ref":
             record = self._superoffice_partner_of(connection, "company", value)
         else:
@@ -236,6 +236,22 @@ class SuperofficeSyncMixin(models.AbstractModel):
             return True
         found, _value = self._superoffice_convert(fmap, field, value, connection)
         return found or field.type == "many2many"
+
+    def _superoffice_owner_user(self, key, connection):
+        """The Odoo user an owner value (an e-mail address or login, see
+        :meth:`_superoffice_read`) is: the one internal user of the connection's company with
+        that e-mail address or login, never a user of another company; empty when there are
+        none or several."""
+        Users = self.env["res.users"].sudo()
+        if connection:
+            company = connection.company_id
+        else:
+            company = self._superoffice_company() if len(self) == 1 else self.env.company
+        domain = [("share", "=", False), "|", ("email", "=ilike", key), ("login", "=ilike", key)]
+        if company:
+            domain.append(("company_ids", "in", company.ids))
+        users = Users.search(domain, limit=2)
+        return users if len(users) == 1 else Users
 
     def _superoffice_not_taken_reason(self, fmap):
         """Why this record could not take a SuperOffice value of ``fmap`` other than a missing
@@ -334,7 +350,9 @@ class SuperofficeSyncMixin(models.AbstractModel):
             return canonical.display(fmap, value)
         raw = getattr(entity, "raw", None) or {}
         if kind == "owner":
-            return self._superoffice_owner_name(str(value), raw) or canonical.display(fmap, value)
+            return (self._superoffice_owner_name(str(value), raw, connection)
+                    or self._superoffice_associate_name(str(value), connection)
+                    or canonical.display(fmap, value))
         if kind == "ref":
             return self._superoffice_ref_name(int(value), raw, connection)
         if kind == "members":
@@ -347,18 +365,35 @@ class SuperofficeSyncMixin(models.AbstractModel):
         return canonical.display(fmap, value)
 
     @api.model
-    def _superoffice_owner_name(self, value, raw):
+    def _superoffice_owner_name(self, value, raw, connection=None):
         if value.startswith("associate:"):
             associate = raw.get("Associate") or {}
             if str(associate.get("AssociateId")) == value.partition(":")[2]:
                 return associate.get("FullName") or associate.get("Name")
             return None
+        if connection:
+            user = self._superoffice_owner_user(value, connection)
+            if user:
+                return user.name
         Users = self.env["res.users"].sudo().with_context(active_test=False)
         for field in ("email", "login"):
             user = Users.search([(field, "=ilike", value)], limit=2)
             if len(user) == 1:
                 return user.name
         return None
+
+    @api.model
+    def _superoffice_associate_name(self, value, connection):
+        """The full name of SuperOffice user ``"associate:<id>"`` in the connection's copy of
+        SuperOffice's users (read once when there is none), or None."""
+        prefix, _sep, associate_id = value.partition(":")
+        if prefix != "associate" or not associate_id.isdigit() or not connection:
+            return None
+        try:
+            owners = OwnerLookup(Associates(connection._get_client()), list)
+            return owners.full_name(int(associate_id))
+        except (so_exc.SuperOfficeError, ValueError):
+            return None
 
     @api.model
     def _superoffice_ref_name(self, so_id, raw, connection):

@@ -19,7 +19,8 @@ comparison key; :func:`equal` compares two values by key so cosmetic differences
 * ``date``: ISO ``YYYY-MM-DD`` (``date``/``datetime`` objects and SuperOffice date-times accepted;
   SuperOffice's ``0001-01-01T00:00:00`` is ``None``);
 * ``list_item``: the list value's name, compared case-insensitively;
-* ``owner``: an e-mail address, lower-cased (``"associate:<id>"`` when the e-mail is unknown);
+* ``owner``: the Odoo user's e-mail address (else its login), lower-cased; from SuperOffice,
+  ``"associate:<id>"`` when that user is no single Odoo user (see ``api.associates``);
 * ``ref``: a SuperOffice id as ``int`` (``0`` is ``None``);
 * ``members``: sorted list of unique member keys (``"p:<PersonId>"`` / ``"c:<ContactId>"``);
 * ``int``/``float``/``bool``/``raw``: the plain value.

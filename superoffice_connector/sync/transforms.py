@@ -60,8 +60,9 @@ def _ci_get(items: Mapping[str, int], name: str) -> int | None:
 class Lookups:
     """Id lookups, each a Mapping or a callable.
 
-    ``associates``: AssociateId -> e-mail; ``associate_ids``: e-mail -> AssociateId (defaults to
-    the inverse of ``associates`` when that is a Mapping); ``lists``: list name (the SuperOffice
+    ``associates``: AssociateId -> owner value (the Odoo user's e-mail address or login);
+    ``associate_ids``: owner value -> AssociateId (defaults to the inverse of ``associates`` when
+    that is a Mapping; the connection gives both from ``api.associates.OwnerLookup``); ``lists``: list name (the SuperOffice
     property, e.g. ``"Category"``) -> {value name: Id}, or ``callable(list_name, name) -> Id``;
     ``country_ids``: ISO alpha-2 -> CountryId overriding the built-in ISO numeric table.
     """
@@ -268,7 +269,7 @@ def _write_object(field: FieldMap, value: Any, current: Any, lookups: Lookups) -
             return {"AssociateId": int(value.split(":", 1)[1])}
         associate_id = lookups.associate_id(value)
         if associate_id is None:
-            raise UnresolvedValue(f"No SuperOffice user has the e-mail address '{value}'.")
+            raise UnresolvedValue(f"No SuperOffice user matches the Odoo user '{value}'.")
         return {"AssociateId": associate_id}
     if kind == "ref":
         return {"ContactId": value or 0}

@@ -37,3 +37,4 @@ from . import test_names_shown
 from . import test_norwegian_labels
 from . import test_erp_wire_safety
 from . import test_upgrade
+from . import test_owners

@@ -180,9 +180,10 @@ class SuperOfficeMixin:
         """The end state of every flow: ``record`` and its SuperOffice record hold equal mapped
         values, and an immediate Sync now changes nothing on either side. Returns the link.
 
-        Compared: every field mapped on both sides, whatever its direction. A SuperOffice owner
-        Odoo cannot represent (``"associate:<id>"``: no Odoo user with that e-mail address)
-        compares as the base, as the sync treats it; so does a value held in the base (one side
+        Compared: every field mapped on both sides, whatever its direction, SuperOffice's read
+        with the connection's lookups (an owner is the Odoo user it matches). A SuperOffice owner
+        Odoo cannot represent (``"associate:<id>"``: no single Odoo user of the company matches
+        it) compares as the base, as the sync treats it; so does a value held in the base (one side
         has it, the other side cannot represent it: ``sync.merge.hold``) while that side holds
         it, and then the record's chatter names it."""
         self.env.invalidate_all()
@@ -195,7 +196,8 @@ class SuperOfficeMixin:
                    and f.odoo_field]
         odoo_values = record._superoffice_values(fields_, connection)
         entity = link.connection_id._get_client().service(KIND[link.entity_type]).get(link.so_id)
-        so_values = transforms.from_superoffice(link.entity_type, entity, fields_)
+        so_values = transforms.from_superoffice(link.entity_type, entity, fields_,
+                                                connection._lookups())
         base = link.base_snapshot or {}
         odoo_shown = dict(odoo_values)
         held = merge.mask_held(fields_, odoo_shown, so_values, base)

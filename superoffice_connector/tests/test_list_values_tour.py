@@ -5,14 +5,16 @@ from .. import compat
 from ..sync import merge
 from .common import ADMIN_GROUP, USER_GROUP, SuperOfficeHttpCase
 
-# refdata.CATEGORIES of the simulator
+# refdata.CATEGORIES and ASSOCIATES of the simulator
 PARTNER, COMPETITOR = 4, 5
+KARI = 10
 
 
 @tagged("post_install", "-at_install")
 class TestListValuesTour(SuperOfficeHttpCase):
     """A category chosen on the partner form, in headless Chromium: one SuperOffice has reaches
-    it with Sync now, one it lacks is held, and each notification says what really happened."""
+    it with Sync now, one it lacks is held, and each notification says what really happened;
+    then a salesperson SuperOffice has as a user reaches it as the owner."""
 
     @classmethod
     def setUpClass(cls):
@@ -33,9 +35,13 @@ class TestListValuesTour(SuperOfficeHttpCase):
         })
         self.link_partner(partner, contact["ContactId"])
         self.assert_in_step(partner)
+        kari = self.make_user("tour_kari", name="Kari Nordmann", email="kari.nordmann@example.com")
         self.start_tour(f"/odoo/contacts/{partner.id}", "superoffice_list_values_tour",
                         login="admin")
         self.assertEqual(partner.category_id, tags["Wholesaler"])
         self.assertEqual(self.so_contact(contact["ContactId"])["Category"]["Id"], COMPETITOR)
         link = self.assert_in_step(partner)
         self.assertEqual(link.base_snapshot[merge.HELD]["category"], ["odoo", "Wholesaler"])
+        self.assertEqual(partner.user_id, kari)
+        self.assertEqual(
+            self.so_contact(contact["ContactId"])["Associate"]["AssociateId"], KARI)

@@ -187,9 +187,10 @@ class SuperofficeWizardMixin(models.AbstractModel):
         shown = self._display(fmap, value)
         if kind == "owner":
             return self.env._(
-                "%(field)s %(value)s was not sent: no SuperOffice user has the e-mail address "
-                "%(email)s. Choose the owner in SuperOffice, or give that SuperOffice user the "
-                "same e-mail address as in Odoo.",
+                "%(field)s %(value)s was not sent: SuperOffice has no matching user (one active "
+                "user with the e-mail address %(email)s, or with the same full name when it has "
+                "no e-mail address). Choose the owner in SuperOffice, or give that SuperOffice "
+                "user the same e-mail address as in Odoo.",
                 field=fmap.label, value=shown, email=value,
             )
         if kind == "country":

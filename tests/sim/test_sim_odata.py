@@ -327,3 +327,22 @@ def test_documented_operators_not_served_are_refused(api, flt):
 def test_unknown_operator_has_superoffice_error_shape(api):
     assert _error(api, "name frobs 'a'") == "$filter: unknown operator 'frobs'"
     assert "unknown column" in _error(api, "nope eq 1", "Person")
+
+
+def test_user_list_is_the_allusers_archive(api, sim):
+    """`GET User` answers as `Archive/AllUsers`: associate columns show the short name (slim)
+    and give the associate id as RawValue (Full); retired users are listed, not active."""
+    select = {"$select": "associateDbId,fullName,personEmail,isActive"}
+    slim = api.rows("User", **select)
+    assert slim == api.rows("Archive/AllUsers", **select)
+    kari = next(r for r in slim if r["fullName"] == "Kari Nordmann")
+    assert kari["PrimaryKey"] == "10" and kari["EntityName"] == "associate"
+    assert kari["associateDbId"] == "KN" and kari["personEmail"] == "kari.nordmann@example.com"
+    full = api.rows("User", **select, **{"$mode": "Full"})
+    per = next(r for r in full if r["Column"]["fullName"]["RawValue"] == "Per Hansen")
+    assert per["Column"]["associateDbId"]["RawValue"] == 14
+    assert per["Column"]["isActive"]["RawValue"] is False
+    assert [r["fullName"] for r in api.rows("User", **select, **{
+        "$filter": "personEmail is ''"})] == ["System User", "Lise Berg", "Hans Larsen",
+                                              "Hans Larsen"]
+    assert api.get("User", params={"$select": "noSuchColumn"}).status_code == 400

@@ -3,7 +3,9 @@ import { registry } from "@web/core/registry";
 /**
  * A category SuperOffice has, chosen on the partner form, reaches SuperOffice with Sync now and
  * the notification says it was sent; the next Sync now finds nothing to do. Then a category
- * SuperOffice lacks: Sync now says it was not sent (never that nothing changed).
+ * SuperOffice lacks: Sync now says it was not sent (never that nothing changed). Last, a
+ * salesperson who is a SuperOffice user too (same e-mail address) reaches SuperOffice as its
+ * owner.
  */
 registry.category("web_tour.tours").add("superoffice_list_values_tour", {
     steps: () => [
@@ -32,6 +34,40 @@ registry.category("web_tour.tours").add("superoffice_list_values_tour", {
         },
         {
             trigger: "body:not(:has(.o_notification:contains('Nothing changed')))",
+        },
+        {
+            trigger: ".o_notification_close",
+            run: "click",
+        },
+        {
+            trigger: ".o_notebook a[name='sales_purchases']",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name='user_id'] input",
+            run: "edit Kari",
+        },
+        {
+            trigger: ".o-autocomplete--dropdown-item:contains('Kari Nordmann')",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_button_save",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_saved",
+        },
+        {
+            trigger: ".o_notebook a[name='superoffice']",
+            run: "click",
+        },
+        {
+            trigger: "button[name='action_superoffice_sync_now']",
+            run: "click",
+        },
+        {
+            trigger: ".o_notification:contains('Sent to SuperOffice: Owner.')",
         },
     ],
 });

@@ -1,0 +1,106 @@
+"""SuperOffice's users read from ``GET User`` (the AllUsers archive) and paired with Odoo users:
+by e-mail address, else by full name, only when each side has exactly one match; retired users
+match nobody; cached for every process of a connection and read again when a user is missing
+(against the simulator over HTTP)."""
+
+from api_helpers import make_client
+
+from superoffice_connector.api import MemoryState
+from superoffice_connector.api.associates import Associates, OwnerLookup
+
+# the simulator's users (superoffice_sim/refdata.py)
+ROY, ASTRID, KARI, LISE, HANS, HANS_TOO, PER = 5, 6, 10, 11, 12, 13, 14
+
+
+def user(email, name, login=None):
+    """An Odoo user as the lookup takes it: (key, e-mail, full name)."""
+    return ((email or login).lower(), email, name)
+
+
+def lookup(client, *users):
+    return OwnerLookup(Associates(client), lambda: list(users))
+
+
+def test_the_user_list_gives_ids_names_emails_and_who_is_retired(client):
+    rows = {row["id"]: row for row in client.users()}
+    assert rows[KARI] == {"id": KARI, "full_name": "Kari Nordmann",
+                          "email": "kari.nordmann@example.com", "active": True}
+    assert rows[LISE]["email"] == ""
+    assert rows[PER]["active"] is False
+    assert client.users(page_size=3) == client.users()  # paged: the same users
+
+
+def test_a_user_matches_by_email_address_case_insensitively(client):
+    kari = user("Kari.Nordmann@Example.com", "K. Nordmann")
+    owners = lookup(client, kari)
+    assert owners.associate_id("kari.nordmann@example.com") == KARI
+    assert owners.owner_key(KARI) == "kari.nordmann@example.com"
+
+
+def test_an_email_address_in_superoffice_is_not_matched_by_name(client):
+    # SuperOffice's Kari has an e-mail address: an Odoo Kari with another one is somebody else
+    owners = lookup(client, user("kari@elsewhere.no", "Kari Nordmann"))
+    assert owners.associate_id("kari@elsewhere.no") is None
+    assert owners.owner_key(KARI) is None
+
+
+def test_a_user_without_email_in_superoffice_matches_by_full_name(client):
+    lise = user("lise@odoo.example", "Lise  Berg")
+    owners = lookup(client, lise)
+    assert owners.associate_id("lise@odoo.example") == LISE
+    assert owners.owner_key(LISE) == "lise@odoo.example"
+
+
+def test_two_superoffice_users_of_one_name_are_never_guessed_between(client):
+    owners = lookup(client, user("hans@odoo.example", "Hans Larsen"))
+    assert owners.associate_id("hans@odoo.example") is None
+    assert owners.owner_key(HANS) is None
+    assert owners.owner_key(HANS_TOO) is None
+
+
+def test_two_odoo_users_of_one_name_are_never_guessed_between(client):
+    owners = lookup(client, user("lise@one.example", "Lise Berg"),
+                    user("lise@two.example", "Lise Berg"))
+    assert owners.associate_id("lise@one.example") is None
+    assert owners.owner_key(LISE) is None
+
+
+def test_a_retired_user_matches_nobody(client):
+    owners = lookup(client, user("per.hansen@example.com", "Per Hansen"))
+    assert owners.associate_id("per.hansen@example.com") is None
+    assert owners.owner_key(PER) is None
+    assert owners.full_name(PER) == "Per Hansen"
+
+
+def test_an_odoo_user_of_another_company_is_not_offered(client):
+    # the lookup only knows the users it is given: those of the record's company
+    owners = lookup(client, user("astrid.eriksen@example.com", "Astrid Eriksen"))
+    assert owners.owner_key(KARI) is None
+    assert owners.owner_key(ASTRID) == "astrid.eriksen@example.com"
+
+
+def test_a_user_added_in_superoffice_is_found_by_reading_again(sim):
+    shared = MemoryState()
+    with make_client(sim) as client:
+        client.shared = shared
+        nina = user("nina@example.com", "Nina Nilsen")
+        assert lookup(client, nina).associate_id("nina@example.com") is None
+        new_id = sim.add_associate("NN", "Nina Nilsen", "nina@example.com")
+        owners = lookup(client, nina)  # takes the shared copy, which lacks her: reads again
+        assert owners.associate_id("nina@example.com") == new_id
+        assert any(row["id"] == new_id for row in shared.get("users")["users"])
+
+
+def test_a_second_process_reads_the_shared_copy_and_a_miss_once(sim):
+    shared = MemoryState()
+    with make_client(sim) as one, make_client(sim) as two:
+        one.shared = two.shared = shared
+        kari = user("kari.nordmann@example.com", "Kari Nordmann")
+        assert lookup(one, kari).associate_id(kari[0]) == KARI
+        owners = lookup(two, kari, user("nobody@example.com", "No Body"))
+        before = two.request_count
+        assert owners.associate_id(kari[0]) == KARI
+        assert two.request_count == before  # the shared copy
+        assert owners.associate_id("nobody@example.com") is None
+        assert owners.owner_key(999) is None
+        assert two.request_count == before + 1  # one read again, whatever is missing after
