@@ -163,14 +163,17 @@ def test_two_calls_at_once_both_answer(odoo, sessions):
     """One call runs while another of the same connection begins and ends: both note the call
     on the connection's row; the first must still answer."""
     engine = set_up_engine(odoo)
+    norway = odoo.call("res.country", "search", [("code", "=", "NO")])[0]
+    partner(odoo, name="Country AS", country_id=norway)
     old_last_call(sessions, engine.connection_id)
-    # A poll is held after its snapshot, where it reads the links of the connection...
-    sessions.sql("hold", "LOCK TABLE superoffice_erp_record IN ACCESS EXCLUSIVE MODE")
+    # A poll is held after its snapshot, where it reads the countries of its answer (no other
+    # call reads them)...
+    sessions.sql("hold", "LOCK TABLE res_country IN ACCESS EXCLUSIVE MODE")
     with ThreadPoolExecutor(1) as pool:
         poll = pool.submit(call, engine, "GetActorsByTimestamp", ActorType="Customer",
-                           UpdatedOnOrAfter="", FieldKeys=["NAME"])
+                           UpdatedOnOrAfter="", FieldKeys=["NAME", "COUNTRY"])
         try:
-            assert eventually(lambda: sessions.waiting("superoffice_erp_record"),
+            assert eventually(lambda: sessions.waiting("res_country"),
                               timeout=60, interval=0.2), "the poll never waited for the table"
             # ... while another call of the same connection runs in the other worker and ends
             other = call(engine, "GetSupportedActorTypes")
