@@ -13,7 +13,12 @@ write date, as records written in one transaction are), and prints, in one run:
   to ``search_read``;
 * the same with the default answer size limit and a default WCF client (65,536 bytes): polls,
   actors per poll, server time per poll (median, max), and the time SuperOffice's engine needs
-  at one poll a minute;
+  at one poll a minute; then the distribution of the polls' server times (p50, p90, p99, max,
+  the median of each tenth of the sync), the garbage collections of Odoo's process during the
+  polls, each request's queries, query time and the rest (Python) from Odoo's log, and the ten
+  slowest polls (index, the load average then, their line of Odoo's log) each asked again three
+  times with the same stamp: a poll fast when asked again was slow by the machine's load of
+  the moment, not by its own work;
 * ``SearchActors`` by a unique name, the blank search, ``SearchActorsAdvanced`` ``begins`` and
   ``GetActors`` of 100 keys: server time, median of 5.
 
@@ -31,6 +36,7 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -122,9 +128,13 @@ def start(stack, python, odoo_path, pg, db):
         "--http-port", str(port), "--gevent-port", str(odoo_env.free_port()), "--workers", "0",
         "--max-cron-threads", "0", "-i", ADDON, "--limit-time-real", "3600",
         "--logfile", f"{data_dir}/odoo.log", "--log-level", "warn", *odoo_env.db_args(pg),
+        # each request's queries, their time and the rest (Python), and each collection of
+        # Python's garbage collector beyond the youngest generation (odoo/tools/gc.py)
+        "--log-handler", "werkzeug:INFO", "--log-handler", "gc:DEBUG",
     ], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True)
     stack.callback(odoo_env.terminate, process)
     odoo = Odoo(f"http://127.0.0.1:{port}", db)
+    odoo.log = Path(f"{data_dir}/odoo.log")
     deadline = time.monotonic() + 900
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -159,18 +169,25 @@ def median_ms(function, times=5):
 class TimedClient(ErpClient):
     """Records each answer's server time (request sent to headers received) on the answer."""
 
+    on_answer = None
+
     def call(self, operation, **members):
         response = self.post(self.envelope(operation, members), "")
         answer = self.parse(operation, response.status_code, response.content)
         answer.http_elapsed = response.elapsed.total_seconds()
         answer.size = len(response.content)
+        if self.on_answer:
+            self.on_answer()
         return answer
 
 
-def first_sync(engine, actor_type="Customer"):
+def first_sync(engine, actor_type="Customer", stamps=None):
+    """Polls until nothing new; ``stamps`` (a list), if given, receives the stamp of each poll."""
     polls, actors, times, sizes = 0, 0, [], []
     started = time.perf_counter()
     while True:
+        if stamps is not None:
+            stamps.append(engine.watermarks.get(actor_type, ""))
         answer = engine.changes(actor_type)
         polls += 1
         actors += len(answer.payload)
@@ -178,6 +195,70 @@ def first_sync(engine, actor_type="Customer"):
         sizes.append(answer.size)
         if not answer.payload:
             return polls, actors, time.perf_counter() - started, times, sizes
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+REQUEST_LINE = re.compile(r"POST /superoffice/erp/\S+ HTTP/[\d.]+\" \d+ \S+ (\d+) ([\d.]+) ([\d.]+)")
+GC_LINE = re.compile(r"collected \{.*'generation': (\d).*\} in ([\d.]+)ms")
+
+
+def server_log(text):
+    """Per request of the connector in ``text`` (the server's log): (queries, query ms, rest
+    ms, [(generation, ms) of the collections that ended during it])."""
+    requests_, pending = [], []
+    for line in text.splitlines():
+        if gc := GC_LINE.search(line):
+            pending.append((int(gc.group(1)), float(gc.group(2))))
+        elif request := REQUEST_LINE.search(line):
+            requests_.append((int(request.group(1)), 1000 * float(request.group(2)),
+                              1000 * float(request.group(3)), pending))
+            pending = []
+    return requests_
+
+
+def poll_distribution(engine, times, stamps, loads, log=None, slowest=10, repeats=3):
+    """Prints the distribution of the polls' server times, the slowest polls (their index and
+    the machine's load then) and each slowest poll asked again ``repeats`` times with the same
+    stamp: a poll fast when repeated was slow by the load of the moment, not by its own work."""
+    print(f"server time per poll: p50 {percentile(times, 0.5):.1f} ms, p90 "
+          f"{percentile(times, 0.9):.1f} ms, p99 {percentile(times, 0.99):.1f} ms, max "
+          f"{max(times):.1f} ms; over 50 ms: {sum(t > 50 for t in times)} of {len(times)} polls")
+    tenth = max(1, len(times) // 10)
+    print("median per tenth of the sync (ms): " + ", ".join(
+        f"{statistics.median(times[i:i + tenth]):.1f}" for i in range(0, len(times), tenth)))
+    log = log if log is not None and len(log) == len(times) else None
+    if log:
+        collections = [(i, gen, ms) for i, entry in enumerate(log) for gen, ms in entry[3]]
+        for generation in (1, 2):
+            these = [(i, ms) for i, gen, ms in collections if gen == generation]
+            print(f"garbage collections of generation {generation} during the polls: "
+                  f"{len(these)}" + (", at polls " + ", ".join(
+                      f"#{i} ({ms:.1f} ms)" for i, ms in these[:20]) if these else ""))
+        print(f"per poll in Odoo's log: queries median {statistics.median(e[0] for e in log)}, "
+              f"query time median {statistics.median(e[1] for e in log):.1f} ms, the rest "
+              f"(Python) median {statistics.median(e[2] for e in log):.1f} ms")
+    worst = sorted(range(len(times)), key=lambda i: -times[i])[:slowest]
+    print(f"slowest polls (index from 0 of {len(times)}: ms, load average 1 min then"
+          + ("; Odoo's log: queries, query ms, Python ms, collections" if log else "")
+          + f"; then the same poll asked again {repeats} times, ms):")
+    for index in worst:
+        again = []
+        for _n in range(repeats):
+            answer = engine.call("GetActorsByTimestamp", ActorType="Customer",
+                                 UpdatedOnOrAfter=stamps[index],
+                                 FieldKeys=engine.mapping["Customer"])
+            again.append(answer.http_elapsed * 1000)
+        server = ""
+        if log:
+            queries, query_ms, rest_ms, gcs = log[index]
+            server = f"; {queries} queries, {query_ms:.1f} + {rest_ms:.1f} ms" + "".join(
+                f", gen{gen} gc {ms:.1f} ms" for gen, ms in gcs)
+        print(f"  #{index}: {times[index]:.1f} ms, load {loads[index]:.2f}{server}; again "
+              + " / ".join(f"{t:.1f}" for t in again))
 
 
 def main():
@@ -240,11 +321,19 @@ def main():
         odoo.call("superoffice.erp.connection", "write", [connection],
                   {"answer_budget": 60000})
         default = ErpSyncEngine(TimedClient(url), config, mapping, guid=raised.guid)
-        polls, actors, seconds, times, sizes = first_sync(default)
+        stamps, loads = [], []
+        default.client.on_answer = lambda: loads.append(os.getloadavg()[0])
+        log_start = odoo.log.stat().st_size
+        polls, actors, seconds, times, sizes = first_sync(default, stamps=stamps)
+        time.sleep(1)  # the log's last lines
+        with odoo.log.open() as log_file:
+            log_file.seek(log_start)
+            log = server_log(log_file.read())
         print(f"first sync, default limit: {actors} actors in {polls} polls ({actors / polls:.0f} "
               f"per answer, largest answer {max(sizes)} bytes), {seconds:.1f} s; server time per "
               f"poll median {statistics.median(times):.1f} ms, max {max(times):.1f} ms; at one "
               f"poll a minute SuperOffice needs {polls} minutes ({polls / 60:.1f} h)")
+        poll_distribution(default, times, stamps, loads, log)
 
         name = f"Bench {args.companies // 2:07d} AS"
         unique = median_ms(lambda: default.client.call(

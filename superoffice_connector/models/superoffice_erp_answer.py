@@ -44,10 +44,11 @@ class SuperofficeErpAnswer(models.AbstractModel):
     def _erp_budget(self):
         return self.sudo().answer_budget if self else self._fields["answer_budget"].default(self)
 
-    def _erp_actors(self, actor, records, field_keys):
+    def _erp_actors(self, actor, records, field_keys, room=None):
         """The actors of ``records`` in order, read in batches and only as many as can fit in
-        one answer, and one more that cannot (so that ``_erp_answer`` cuts and says so)."""
-        room = self._erp_budget()
+        one answer (``room`` bytes, by default the answer size limit), and one more that cannot
+        (so that ``_erp_answer`` cuts and says so)."""
+        room = self._erp_budget() if room is None else room
         actors, used = [], 0
         first, rest = records[:FIRST_BATCH], records[FIRST_BATCH:]
         for batch in [first] + list(split_every(ACTOR_BATCH, rest.ids, records.browse)):

@@ -79,20 +79,25 @@ class SuperofficeErpChanges(models.AbstractModel):
         moment, after_id, exact = v.parse_cursor(params["UpdatedOnOrAfter"])
         if not exact and moment > v.EPOCH:
             moment -= LEGACY_LOOK_BACK
+        # The connection's settings and the actor type come from this request's transaction,
+        # whose cache holds them: the records' transaction (new, with an empty cache) would read
+        # the connection's row and its company's again on every poll.
+        limit, budget = self.sudo().search_limit, self._erp_budget()
+        actor = self._erp_actor(params["ActorType"])
         horizon = self._erp_horizon()
         # the records in a snapshot taken after the horizon was read (module docstring)
         with closing(self.env.registry.cursor()) as cr:
-            return self.with_env(self.env(cr=cr))._erp_changes(
-                params, moment, after_id if exact else 0, horizon)
+            changes = self.with_env(self.env(cr=cr))
+            actor.env = changes.env
+            return changes._erp_changes(
+                params, actor, moment, after_id if exact else 0, horizon, limit, budget)
 
-    def _erp_changes(self, params, since, after_id, horizon):
-        """The answer of GetActorsByTimestamp: records from ``since`` (after ``after_id`` in
-        it) and before ``horizon``."""
-        limit = self.sudo().search_limit
-        actor = self._erp_actor(params["ActorType"])
+    def _erp_changes(self, params, actor, since, after_id, horizon, limit, budget):
+        """The answer of GetActorsByTimestamp: the records of ``actor`` from ``since`` (after
+        ``after_id`` in it) and before ``horizon``, at most ``limit`` and ``budget`` bytes."""
         ids = actor.changed_ids(since, after_id, horizon, limit + 1)
         records = actor.env[actor.model].browse(ids[:limit])
-        actors = self._erp_actors(actor, records, params["FieldKeys"])
+        actors = self._erp_actors(actor, records, params["FieldKeys"], room=budget)
         result = Result()
         if len(ids) > limit:
             result = self._erp_cut_result("GetActorsByTimestamp", Result(), limit)
