@@ -122,6 +122,16 @@ class SuperofficeSyncService(models.AbstractModel):
                     "keeps %(kept)s. Add the value in SuperOffice, or choose another one on "
                     "either side.", field=fmap.label, value=shown, kept=kept,
                 ))
+            elif canonical.kind_of(fmap) == "owner":
+                sentences.append(self.env._(
+                    "%(field)s %(value)s from SuperOffice was not taken: no user of %(company)s "
+                    "in Odoo matches this SuperOffice user (one active user with its e-mail "
+                    "address, or with the same full name when it has no e-mail address). Odoo "
+                    "keeps %(kept)s. Give the user the same e-mail address on both sides, or "
+                    "choose another one on either side.",
+                    field=fmap.label, value=shown, kept=kept,
+                    company=connection.company_id.name or "-",
+                ))
             elif reason := record._superoffice_not_taken_reason(fmap):
                 sentences.append(self.env._(
                     "%(field)s %(value)s from SuperOffice was not taken: %(reason)s. Odoo keeps "

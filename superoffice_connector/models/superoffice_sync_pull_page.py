@@ -134,12 +134,14 @@ class SuperofficeSyncPull(models.AbstractModel):
         result = step.result
         new_base = result.new_base
         to_odoo = result.to_odoo
+        record = link._odoo_record()
         if to_odoo:
-            record = link._odoo_record()
             record._superoffice_apply(to_odoo, fields_, connection)
             new_base = self._settled_base(connection, record, fields_, new_base, to_odoo,
                                           before=odoo_values.get(record.id))
-            self._post_new_holds(record, fields_, link.base_snapshot, new_base, entity=entity)
+        # told once: the values not taken, and a SuperOffice owner no Odoo user matches
+        self._post_new_holds(record, fields_, link.base_snapshot, new_base, entity=entity)
+        if to_odoo:
             not_taken = self._new_holds(link.base_snapshot, new_base, sides=("so",))
             to_odoo = {k: v for k, v in to_odoo.items() if k not in not_taken}
         if how == "conflict":

@@ -276,10 +276,12 @@ class SuperofficeSyncService(models.AbstractModel):
             stamp = entity.change_stamp
             base = merge.recover_base(link.base_snapshot or None, flight, so_values, stamp, fields_)
             base = self._release_resolved_holds(fields_, base, lookups)
-            merge.mask_unresolved(fields_, so_values, odoo_values, base)
+            unresolved = merge.mask_unresolved(fields_, so_values, odoo_values, base)
             result = merge.three_way(
                 base, odoo_values, so_values, fields_, policy=connection.conflict_policy,
             )
+            # a SuperOffice owner no Odoo user matches: each side keeps its own, told once
+            merge.hold_unresolved(result, unresolved)
             if not result.to_so:
                 break
             if entity.partial:
@@ -351,7 +353,7 @@ class SuperofficeSyncService(models.AbstractModel):
         return self._settled(fields_, base, written, actual, before)
 
     @api.model
-    def _settled(self, fields_, base, written, actual, before=None):
+    def _settled(self, fields_, base, written, actual, before=None, hold_owners=True):
         """:meth:`_settled_base` with the values Odoo holds after the write (``actual``): the
         SuperOffice value Odoo could not take is held (``sync.merge.hold``).
 
@@ -365,8 +367,10 @@ class SuperofficeSyncService(models.AbstractModel):
             base[merge.HELD] = dict(base[merge.HELD])
         for key, value in written.items():
             if key in actual and not canonical.equal(by_key[key], actual[key], value):
-                if isinstance(value, str) and value.startswith("associate:"):
-                    base[key] = actual[key]  # an owner: merge.mask_unresolved's part
+                if not hold_owners and isinstance(value, str) and value.startswith("associate:"):
+                    # a pull's new record, created without chatter: the owner no Odoo user
+                    # matches is held, and told, by the record's next merge
+                    base[key] = actual[key]
                 else:
                     merge.hold(base, key, "so", value, actual[key])
         for key, value in (before or {}).items():

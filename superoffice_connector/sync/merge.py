@@ -247,21 +247,42 @@ def mask_unresolved(
     so: dict[str, Any],
     odoo: Mapping[str, Any],
     base: Mapping[str, Any] | None,
-) -> None:
-    """A SuperOffice owner Odoo cannot represent (``"associate:<id>"``: no known e-mail) counts
-    as unchanged in SuperOffice (``so`` is changed in place): Odoo's user is then neither
-    cleared nor pushed over it unless it was edited in Odoo.
+) -> dict[str, Any]:
+    """A SuperOffice owner Odoo cannot represent (``"associate:<id>"``: no single Odoo user of
+    the company matches it) counts as unchanged in SuperOffice (``so`` is changed in place):
+    Odoo's user is then neither cleared nor pushed over it unless it was edited in Odoo.
+    Returns ``{key: "associate:<id>"}`` of those owners, for :func:`hold_unresolved` after
+    the merge (an owner already held that way is left to :func:`mask_held`).
 
         >>> from .mapping import default_mapping
         >>> so = {"owner": "associate:12"}
         >>> mask_unresolved(default_mapping("company"), so, {"owner": "a@x.no"}, None)
+        {'owner': 'associate:12'}
         >>> so["owner"]
         'a@x.no'
     """
+    held = (base or {}).get(HELD) or {}
+    unresolved = {}
     for fmap in fields:
         value = so.get(fmap.key)
         if isinstance(value, str) and value.startswith("associate:"):
+            unresolved[fmap.key] = value
+            if list(held.get(fmap.key) or ()) == ["so", value] and fmap.key in base:
+                continue
             so[fmap.key] = (base or {}).get(fmap.key, odoo.get(fmap.key))
+    return unresolved
+
+
+def hold_unresolved(result: MergeResult, unresolved: Mapping[str, Any]) -> None:
+    """Hold (:func:`hold`) in ``result.new_base`` each SuperOffice owner of ``unresolved``
+    (from :func:`mask_unresolved`) that the merge left as it was: SuperOffice keeps its owner,
+    Odoo keeps its user, and the difference is told instead of hidden. An owner Odoo's edit
+    replaced in SuperOffice, or a key another hold already covers, is not held."""
+    held = result.new_base.get(HELD) or {}
+    for key, value in unresolved.items():
+        if (result.status.get(key) in ("unchanged", "both_same") and key in result.new_base
+                and key not in held and result.new_base[key] != value):
+            hold(result.new_base, key, "so", value, result.new_base[key])
 
 
 def hold(base: dict[str, Any], key: str, side: str, value: Any, other: Any) -> None:

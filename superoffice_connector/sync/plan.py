@@ -3,9 +3,10 @@
 The caller loads, once per page, the links of the page's SuperOffice ids and the current Odoo
 canonical values of the linked records; :func:`plan` then decides for every record without any
 further lookup (the Odoo pull plans each page of linked records with it). An owner Odoo cannot
-represent counts as unchanged (:func:`~.merge.mask_unresolved`), exactly as when one record is
-merged; a link with a write in flight (a run died after its SuperOffice write) is merged alone,
-by the caller, because its base must first be recovered. Each record lands in exactly one list:
+represent counts as unchanged and is held (:func:`~.merge.mask_unresolved`,
+:func:`~.merge.hold_unresolved`), exactly as when one record is merged; a link with a write in
+flight (a run died after its SuperOffice write) is merged alone, by the caller, because its
+base must first be recovered. Each record lands in exactly one list:
 
 * ``creates``: not linked yet (and ``create_missing``): the Odoo values to create from;
 * ``updates``: linked, merged without conflict, something to write or a base to move;
@@ -28,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .mapping import FieldMap
-from .merge import MergeResult, mask_unresolved, three_way
+from .merge import MergeResult, hold_unresolved, mask_unresolved, three_way
 from .transforms import Lookups, from_superoffice
 
 ID_KEYS = {"company": "ContactId", "person": "PersonId", "project": "ProjectId"}
@@ -132,8 +133,9 @@ def plan(
         if odoo_values is None:
             result.skips.append(Skip(so_id, "The linked Odoo record no longer exists."))
             continue
-        mask_unresolved(fields, so_values, odoo_values, base)
+        unresolved = mask_unresolved(fields, so_values, odoo_values, base)
         merged = three_way(base, odoo_values, so_values, fields, policy)
+        hold_unresolved(merged, unresolved)
         update = Update(so_id, odoo_id, merged)
         if merged.conflicts:
             result.conflicts.append(update)

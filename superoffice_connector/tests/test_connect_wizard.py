@@ -116,6 +116,9 @@ class TestConnectWizard(SuperOfficeCase):
             wizard.action_create_in_superoffice()
 
     def test_resolve_rows_and_connect_writes_both_sides(self):
+        # owned by Roy de Jong, a SuperOffice user no Odoo user is
+        self.sim.store.patch("contact", self.contact["ContactId"],
+                             {"Associate": {"AssociateId": 5}})
         wizard = self.open_on_hit(self.partner, self.contact["ContactId"])
         self.assertEqual(wizard.step, "resolve")
         rows = {line.key: line for line in wizard.line_ids}

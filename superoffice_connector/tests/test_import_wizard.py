@@ -43,13 +43,17 @@ class TestImportWizard(SuperOfficeCase):
         self.assert_in_step(eva)
 
     def test_owner_shown_by_name_and_kept(self):
-        contact = self.so_create_contact("Owned Import AS")
+        contact = self.so_create_contact("Owned Import AS", Associate={"AssociateId": 5})
         wizard = self.picked("Owned Import", contact["ContactId"])
         owner = wizard.line_ids.filtered(lambda line: line.key == "owner")
         self.assertEqual(owner.value, "Roy de Jong")
         action = wizard.action_create_in_odoo()
         partner = self.env["res.partner"].browse(action["res_id"])
         self.assertEqual(self.so_contact(contact["ContactId"])["Associate"]["AssociateId"], 5)
+        # no Odoo user is Roy de Jong: held, and the chatter says so
+        self.assertFalse(partner.user_id)
+        self.assertTrue([b for b in partner.message_ids.mapped("body")
+                         if "Owner Roy de Jong from SuperOffice was not taken" in b])
         self.assert_in_step(partner)
 
     def test_existing_partner_offered_for_connect(self):

@@ -156,3 +156,73 @@ class TestOwnerSuperOfficeLacks(OwnersCase):
             link = self.assert_in_step(partner, connection)
             self.assertEqual(self.so_owner(partner), new_id)
             self.assertFalse(link.base_snapshot.get(merge.HELD))
+
+
+@tagged("post_install", "-at_install")
+class TestOwnerOdooLacks(OwnersCase):
+    """SuperOffice's owner is a user no Odoo user of the record's company matches: Odoo keeps
+    its user, SuperOffice keeps its owner, the chatter names it once and Sync now says so."""
+
+    def assert_not_taken(self, record, connection, so_user, odoo_user, label="Owner"):
+        message = self.sync_now(record)
+        self.assertIn(f"1 value from SuperOffice not taken: {label} {so_user}", message)
+        self.assertNotIn("Nothing changed", message)
+        link = self.assert_in_step(record, connection)
+        self.assertEqual(self.so_owner(record), ROY)
+        self.assertEqual(record.sudo().user_id, odoo_user)
+        self.assertEqual(link.base_snapshot[merge.HELD]["owner"], ["so", f"associate:{ROY}"])
+        company = connection.company_id.name
+        notes = [b for b in record.sudo().message_ids.mapped("body")
+                 if f"{label} {so_user} from SuperOffice was not taken" in b]
+        self.assertEqual(len(notes), 1)
+        self.assertIn(f"no user of {company} in Odoo matches", notes[0])
+        # Sync now again: still truthful, told once, nothing written either way
+        self.assertIn(f"1 value from SuperOffice not taken: {label} {so_user}",
+                      self.sync_now(record))
+        self.assertEqual(self.so_owner(record), ROY)
+        self.assertEqual(record.sudo().user_id, odoo_user)
+        self.assertEqual(len([b for b in record.sudo().message_ids.mapped("body")
+                              if f"{label} {so_user} from SuperOffice" in b]), 1)
+
+    def test_a_company_owner_no_odoo_user_matches_is_held_and_sync_now_says_so(self):
+        for user, company, connection in self.sides():
+            kari = self.colleague(company, "kari", "Kari Nordmann", "kari.nordmann@example.com")
+            partner = self.linked_company(user, company, connection, f"Roy's {company.name}")
+            partner.user_id = kari
+            self.assertEqual(self.sync_now(partner), "Sent to SuperOffice: Owner.")
+            self.assertEqual(self.so_owner(partner), KARI)
+            link = partner.sudo().superoffice_link_ids
+            self.sim.store.patch("contact", link.so_id, {"Associate": {"AssociateId": ROY}})
+            self.assert_not_taken(partner, connection, "Roy de Jong", kari)
+
+    def test_a_project_owner_no_odoo_user_matches_is_held_and_sync_now_says_so(self):
+        for user, company, connection in self.sides():
+            project = self.linked_project(user, company, connection, f"Roy's {company.name}")
+            self.assertFalse(project.sudo().user_id)
+            self.assertEqual(self.so_owner(project), 0)  # an empty owner is no difference
+            self.assertFalse((project.sudo().superoffice_link_ids.base_snapshot or {})
+                             .get(merge.HELD))
+            link = project.sudo().superoffice_link_ids
+            self.sim.store.patch("project", link.so_id, {"Associate": {"AssociateId": ROY}})
+            self.assert_not_taken(project, connection, "Roy de Jong",
+                                  self.env["res.users"], "Project manager")
+
+    def test_a_matching_odoo_user_added_later_is_taken(self):
+        (user_a, company_a, conn_a), (user_b, company_b, conn_b) = self.sides()
+        partner_a = self.owned_company(user_a, company_a, conn_a, "Later A AS")
+        partner_b = self.owned_company(user_b, company_b, conn_b, "Later B AS")
+        for partner in (partner_a, partner_b):
+            self.assertIn("1 value from SuperOffice not taken: Owner Roy de Jong",
+                          self.sync_now(partner))
+        # Roy de Jong becomes a user of company B: company A's record does not take him
+        roy_b = self.colleague(company_b, "roy", "Roy de Jong", "roy.dejong@example.com")
+        self.assertIn("1 value from SuperOffice not taken: Owner Roy de Jong",
+                      self.sync_now(partner_a))
+        self.assertFalse(partner_a.sudo().user_id)
+        roy_a = self.colleague(company_a, "roy", "Roy de Jong", "Roy.deJong@example.com")
+        for partner, roy, connection in ((partner_b, roy_b, conn_b), (partner_a, roy_a, conn_a)):
+            self.assertEqual(self.sync_now(partner), "Updated in Odoo from SuperOffice: Owner.")
+            self.assertEqual(partner.sudo().user_id, roy)
+            link = self.assert_in_step(partner, connection)
+            self.assertFalse(link.base_snapshot.get(merge.HELD))
+            self.assertEqual(self.so_owner(partner), ROY)

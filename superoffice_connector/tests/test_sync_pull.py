@@ -49,6 +49,7 @@ class TestSyncPull(SyncCase):
 
     def test_import_links_persons_to_their_companies_and_leaves_both_sides_in_step(self):
         self.connection.sync_import_new = True
+        self.sales_users(self.connection)  # the seeded owners are Odoo users: no difference here
         run = self.connection._pull()
         self.assertEqual(run.count_failed, 0, run.error_log)
         links = self.env["superoffice.link"].search([("connection_id", "=", self.connection.id)])

@@ -45,10 +45,15 @@ class TestConnectTour(SuperOfficeHttpCase):
         self.assertEqual(stored["Name"], "Qwxz Nomatch Fiskeri")
         self.assertEqual(stored["Address"]["Postal"]["City"], "Hammerfest")
         self.assertEqual(partner.city, "Hammerfest")
+        # SuperOffice gave the new company its own user as owner: held, and told once
+        self.assertEqual(stored["Associate"]["AssociateId"], 5)
+        self.assertFalse(partner.user_id)
+        self.assertEqual(len([b for b in partner.message_ids.mapped("body")
+                              if "Owner Roy de Jong from SuperOffice was not taken" in b]), 1)
         self.assert_in_step(partner)
 
     def test_conflict_resolved_on_the_superoffice_tab(self):
-        contact = self.sim.store.create("contact", {"Name": "Tour Conflict AS"})
+        contact = self.so_create_contact("Tour Conflict AS")
         partner = self.env["res.partner"].create({"name": "Tour Conflict AS", "is_company": True})
         link = self.env["superoffice.link"].create({
             "connection_id": self.connection.id, "entity_type": "company",

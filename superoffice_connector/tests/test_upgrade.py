@@ -17,6 +17,7 @@ class TestRecordsOlderCodeLeftWithoutCompany(CompanyWallsCase):
         """Import everything the simulator has, then clear the company of the imported contacts,
         as the pull did before company walls."""
         connection.sync_import_new = True
+        self.sales_users(connection)  # the seeded owners are Odoo users: no difference here
         run = connection._pull()
         self.assertEqual(run.count_failed, 0, run.error_log)
         links = self.env["superoffice.link"].search([("connection_id", "=", connection.id)])

@@ -1,6 +1,7 @@
 from sync_samples import company
 
 from superoffice_connector.sync.mapping import default_mapping
+from superoffice_connector.sync.merge import HELD
 from superoffice_connector.sync.plan import Link, plan
 from superoffice_connector.sync.transforms import from_superoffice
 
@@ -67,4 +68,15 @@ def test_plan_keeps_an_owner_odoo_cannot_represent():
     base = {**base, "owner": "odoo.user@example.com"}
     unknown_owner = _company(1, Associate={"AssociateId": 77})
     result = plan("company", [unknown_owner], {1: Link(101, base)}, odoo, FIELDS)
+    # nothing is written on either side; the difference is held (and told by the caller)
+    [update] = result.updates
+    assert not update.result.to_so and not update.result.to_odoo
+    assert update.result.new_base["owner"] == "odoo.user@example.com"
+    assert update.result.new_base[HELD] == {"owner": ["so", "associate:77"]}
+    # the next page with the same owner changes nothing
+    again = plan("company", [unknown_owner], {1: Link(101, update.result.new_base)}, odoo, FIELDS)
+    assert [s.reason for s in again.skips] == ["No change."]
+    # an owner Odoo already has as SuperOffice has it is no difference: nothing is held
+    same = {**base, "owner": "associate:77"}
+    result = plan("company", [unknown_owner], {1: Link(101, same)}, {101: same}, FIELDS)
     assert [s.reason for s in result.skips] == ["No change."]
