@@ -5,8 +5,11 @@ An entity carries its owner as ``{"AssociateId": 5, "Name": "RJ", "FullName": ..
 ``Associate`` carrier has no e-mail address. :class:`Associates` reads every user once from
 ``GET User`` (SuperOffice's "AllUsers" archive: associate id, full name, the e-mail address of
 the user's person, whether the user is active; see :meth:`.client.SuperOfficeClient.users`),
-cached in the client's shared state like the lists (:mod:`.lists`) and read again, once per
-instance, when a user is not in the cached copy.
+cached in the client's shared state with the time it was read, like the lists (:mod:`.lists`),
+and read again when a user is not in the cached copy, only when that copy is older than
+:data:`.shared.REREAD_AFTER` (ten minutes; see :class:`.shared.SharedCopy`): a user added in
+SuperOffice is found by the first sync after that, and however many records, runs and processes
+name a user SuperOffice lacks, ``GET User`` is read at most once per interval and connection.
 
 :class:`OwnerLookup` pairs them with the Odoo users of one company, both ways, by one rule: a
 SuperOffice user with an e-mail address is the Odoo user with that address (case-insensitive);
@@ -17,12 +20,14 @@ between; a retired SuperOffice user matches nobody::
     owners = OwnerLookup(Associates(client), lambda: [("jane@x.no", "jane@x.no", "Jane Doe")])
     owners.associate_id("jane@x.no")   # -> 12, or None: SuperOffice has no such user
     owners.owner_key(12)               # -> "jane@x.no", or None: no Odoo user of the company
+
+One lookup serves a whole run of one connection (the Odoo users are asked for once per lookup).
 """
 
 import logging
 
 from .exceptions import ForbiddenError, NotFoundError
-from .shared import shared_get, shared_put
+from .shared import SharedCopy
 
 _logger = logging.getLogger(__name__)
 
@@ -39,32 +44,29 @@ class Associates:
 
     def __init__(self, client):
         self.client = client
-        self.rows = None  # as this instance knows them
-        self.fresh = False  # read from SuperOffice by this instance
+        self.copy = SharedCopy(client, SHARED_NAME, "users", self._read)
 
     def all(self):
-        if self.rows is None:
-            cached = shared_get(self.client.shared, SHARED_NAME)
-            if cached is not None:
-                self.rows = [dict(row) for row in cached.get("users") or ()]
-            else:
-                self.refresh()
-        return self.rows
+        return self.copy.value()
 
     def refresh(self):
-        """Read the users from SuperOffice and share them. A tenant that does not let this
-        connection read its users has none to match (every owner is then held); any other
-        error is raised (nothing is known)."""
+        """Read the users from SuperOffice and share them."""
+        return self.copy.refresh()
+
+    def reread(self):
+        """A user is missing: read the users again if the copy is old (see
+        :meth:`.shared.SharedCopy.reread`). True when the copy changed."""
+        return self.copy.reread()
+
+    def _read(self):
+        """A tenant that does not let this connection read its users has none to match (every
+        owner is then held); any other error is raised (nothing is known)."""
         try:
-            rows = self.client.users()
+            return self.client.users()
         except (NotFoundError, ForbiddenError) as error:
             _logger.warning("SuperOffice's users could not be read (%s); owners are not "
                             "matched", error)
-            rows = []
-        self.rows = rows
-        self.fresh = True
-        shared_put(self.client.shared, SHARED_NAME, {"users": rows})
-        return rows
+            return []
 
 
 class OwnerLookup:
@@ -73,7 +75,8 @@ class OwnerLookup:
 
     ``users`` is a callable giving the Odoo users that may be chosen (those of the record's
     company), each ``(key, e-mail, full name)``: the key is the canonical owner value Odoo
-    reads for that user (its e-mail address, else its login, lower case)."""
+    reads for that user (its e-mail address, else its login, lower case); it is called once,
+    the first time a lookup needs the Odoo users."""
 
     def __init__(self, associates, users):
         self.associates = associates
@@ -88,8 +91,7 @@ class OwnerLookup:
         if user is None:
             return None
         found = self._associate_of(user)
-        if found is None and not self.associates.fresh:
-            self._reread()
+        if found is None and self._reread():
             found = self._associate_of(user)
         return found["id"] if found else None
 
@@ -98,8 +100,7 @@ class OwnerLookup:
         if not associate_id:
             return None
         index = self._associate_index()
-        if associate_id not in index["by_id"] and not self.associates.fresh:
-            self._reread()
+        if associate_id not in index["by_id"] and self._reread():
             index = self._associate_index()
         associate = index["by_id"].get(associate_id)
         if associate is None or not associate["active"]:
@@ -137,8 +138,10 @@ class OwnerLookup:
 
     # ------------------------------------------------------------------ indexes
     def _reread(self):
-        self.associates.refresh()
+        if not self.associates.reread():
+            return False
         self._index = None
+        return True
 
     def _associate_index(self):
         if self._index is None:

@@ -3,11 +3,13 @@
 
 An entity carries a list value as ``{"Id": 5, "Value": "Competitor"}``; writing it takes the id.
 :class:`ListItems` answers ``(list name, value name) -> id`` from ``GET List/{name}/Items``
-(matched by name, case-insensitively), cached in the client's shared state (every process of the
-connection reads the same copy, see :mod:`.shared`) and read again from SuperOffice, once per
-list and instance, when a name is not in the cached copy: a value an administrator added in
-SuperOffice since the copy was taken is found, and a value SuperOffice truly lacks costs one
-read per instance, not one per record::
+(matched by name, case-insensitively), cached in the client's shared state with the time it was
+read (every process of the connection reads the same copy, see :mod:`.shared`) and read again
+from SuperOffice when a name is not in the cached copy, only when that copy is older than
+:data:`.shared.REREAD_AFTER` (ten minutes; see :class:`.shared.SharedCopy`): a value an
+administrator added in SuperOffice is found by the first sync after that, and a value
+SuperOffice truly lacks costs at most one read of its list per interval and connection, however
+many records, runs and processes ask for it::
 
     lists = ListItems(client)
     lists("Category", "competitor")   # -> 5, or None when SuperOffice has no such category
@@ -16,7 +18,7 @@ read per instance, not one per record::
 import logging
 
 from .exceptions import NotFoundError
-from .shared import shared_get, shared_put
+from .shared import SharedCopy
 
 _logger = logging.getLogger(__name__)
 
@@ -37,35 +39,33 @@ class ListItems:
 
     def __init__(self, client):
         self.client = client
-        self.items = {}  # list name (lower case) -> {name: id}, as this instance knows it
-        self.fresh = set()  # lists read from SuperOffice by this instance
+        self.copies = {}  # list name (lower case) -> SharedCopy of its {name: id}
 
     def __call__(self, list_name, name):
         if not name:
             return None
-        key = list_name.lower()
-        if key not in self.items:
-            cached = shared_get(self.client.shared, _shared_name(list_name))
-            if cached is not None:
-                self.items[key] = dict(cached.get("items") or {})
-            else:
-                self.refresh(list_name)
-        found = _find(self.items[key], name)
-        if found is None and key not in self.fresh:
-            self.refresh(list_name)
-            found = _find(self.items[key], name)
+        copy = self._copy(list_name)
+        found = _find(copy.value(), name)
+        if found is None and copy.reread():
+            found = _find(copy.value(), name)
         return found
 
     def refresh(self, list_name):
-        """Read the list from SuperOffice and share it; returns ``{name: id}``. A list
-        SuperOffice does not have is empty; any other error is raised (nothing is known)."""
+        """Read the list from SuperOffice and share it; returns ``{name: id}``."""
+        return self._copy(list_name).refresh()
+
+    def _copy(self, list_name):
         key = list_name.lower()
+        if key not in self.copies:
+            self.copies[key] = SharedCopy(self.client, _shared_name(list_name), "items",
+                                          lambda: self._read(list_name))
+        return self.copies[key]
+
+    def _read(self, list_name):
+        """A list SuperOffice does not have is empty; any other error is raised (nothing is
+        known)."""
         try:
-            items = self.client.list_items(list_name)
+            return self.client.list_items(list_name)
         except NotFoundError:
             _logger.info("SuperOffice has no list %s", list_name)
-            items = {}
-        self.items[key] = items
-        self.fresh.add(key)
-        shared_put(self.client.shared, _shared_name(list_name), {"items": items})
-        return items
+            return {}

@@ -457,10 +457,13 @@ class SuperofficeConnection(models.Model):
         """Id lookups of the values written to SuperOffice (``sync.transforms.Lookups``): list
         values (category, business, project status and type) by name in SuperOffice's own
         lists, shared by every process of the connection and read again when a name is
-        missing (``api.lists.ListItems``). Owners (a company's salesperson, a project's
-        manager) pair SuperOffice's users with the internal users of the connection's company,
-        by e-mail address, else by full name, only when each side has one match
-        (``api.associates.OwnerLookup``). Countries go by their ISO code."""
+        missing and the copy is older than ``api.shared.REREAD_AFTER``
+        (``api.lists.ListItems``). Owners (a company's salesperson, a project's manager) pair
+        SuperOffice's users (kept the same way) with the internal users of the connection's
+        company, by e-mail address, else by full name, only when each side has one match
+        (``api.associates.OwnerLookup``; the Odoo users are read once per lookup). Countries
+        go by their ISO code. A sync run builds one for all its records
+        (``superoffice.sync.service._lookups``)."""
         self.ensure_one()
         client = self._get_client()
         owners = OwnerLookup(Associates(client), self._owner_candidates)

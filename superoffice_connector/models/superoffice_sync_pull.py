@@ -250,7 +250,7 @@ class SuperofficeSyncPull(models.AbstractModel):
             return
         try:
             with self.env.cr.savepoint():
-                self._create_imported(connection, entity_type, entities)
+                self._create_imported(connection, entity_type, entities, stats)
             for _entity in entities:
                 stats.count("created")
             return
@@ -264,14 +264,14 @@ class SuperofficeSyncPull(models.AbstractModel):
         for entity in entities:
             self._import_entities(connection, entity_type, [entity], stats)
 
-    def _create_imported(self, connection, entity_type, entities):
+    def _create_imported(self, connection, entity_type, entities, stats=None):
         """Create the Odoo records of ``entities`` and their links in a few batched statements.
 
         The records are created without chatter (no creation message, no followers, no
         tracking) and the links without the per-record "Linked to SuperOffice" note: the run in
         the sync log counts them, the SuperOffice tab of each record shows its link."""
         fields_ = connection._mapping(entity_type)
-        lookups = self._lookups(connection)
+        lookups = self._lookups(connection, stats)
         so_values_list = [
             transforms.from_superoffice(entity_type, entity, fields_, lookups)
             for entity in entities

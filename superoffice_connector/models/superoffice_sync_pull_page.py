@@ -100,7 +100,7 @@ class SuperofficeSyncPull(models.AbstractModel):
             {link.so_id: sync_plan.Link(link._odoo_record().id, link.base_snapshot or None)
              for link, _entity in pairs},
             values, fields_, policy=connection.conflict_policy,
-            lookups=self._lookups(connection), create_missing=False,
+            lookups=self._lookups(connection, stats), create_missing=False,
         )
         later = {u.so_id for u in planned.updates + planned.conflicts if u.result.to_so}
         later |= {s.so_id for s in planned.skips if s.reason != "No change."}

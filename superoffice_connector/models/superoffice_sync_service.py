@@ -90,6 +90,7 @@ class RunStats:
         self.processed = 0
         self.remaining = None  # records still to do, when known (cron progress)
         self.time_left = float("inf")  # seconds of the cron's time budget, at the last commit
+        self.lookups = None  # the run's id lookups (``_lookups``), built at the first record
 
     def count(self, outcome):
         self.counts[outcome] = self.counts.get(outcome, 0) + 1
@@ -255,15 +256,17 @@ class SuperofficeSyncService(models.AbstractModel):
 
     # ------------------------------------------------------------------ one record
 
-    def _sync_entity(self, connection, link, entity, service):
+    def _sync_entity(self, connection, link, entity, service, lookups=None):
         """Bring ``link``'s Odoo record and the SuperOffice ``entity`` in step (three-way merge).
 
         Writes SuperOffice first (PATCH of the changed fields only, guarded by
         ``If-Unmodified-Since`` of the read), then Odoo, then the link's base. On 412/409 the
         record is read again and merged again, at most ``MERGE_ATTEMPTS`` times, then the link
-        is put in conflict. Returns the outcome counted in the log."""
+        is put in conflict. ``lookups``: the run's (:meth:`_lookups`), else the record's own.
+        Returns the outcome counted in the log."""
         fields_ = link._mapping()
-        lookups = self._lookups(connection)
+        if lookups is None:
+            lookups = self._lookups(connection)
         record = link._odoo_record()
         flight_id, flight = link._flight()  # the last write of a run that died after its PATCH
         pending_ids = [flight_id] if flight_id else []
@@ -336,8 +339,19 @@ class SuperofficeSyncService(models.AbstractModel):
         return "updated" if to_odoo else "unchanged"
 
     @api.model
-    def _lookups(self, connection):
-        """Id lookups for list items, countries and owners (see ``sync.transforms.Lookups``)."""
+    def _lookups(self, connection, stats=None):
+        """Id lookups for list items, countries and owners (see ``sync.transforms.Lookups``).
+
+        With ``stats`` (a run of ``connection``), the run's: built at its first record and used
+        by all of them, so the Odoo users an owner may be are read once per run, and the
+        shared copies of SuperOffice's users and lists once per run too (a name missing from
+        them is read for in SuperOffice at most once per ``api.shared.REREAD_AFTER``, whatever
+        the number of records). A run serves one connection, hence one company: its owners
+        are that company's users."""
+        if stats is not None:
+            if stats.lookups is None:
+                stats.lookups = self._lookups(connection)
+            return stats.lookups
         if hasattr(connection, "_lookups"):
             return connection._lookups()
         return transforms.Lookups()
@@ -432,7 +446,8 @@ class SuperofficeSyncService(models.AbstractModel):
                 except so_exc.NotFoundError:
                     outcome = self._apply_deleted(connection, link)
                 else:
-                    outcome = self._sync_entity(connection, link, entity, service)
+                    outcome = self._sync_entity(connection, link, entity, service,
+                                                self._lookups(connection, stats))
             stats.count(outcome)
         except StopRun:
             raise

@@ -21,8 +21,10 @@ from odoo.tests import HttpCase, TransactionCase, new_test_user
 
 from superoffice_sim import SimServer, refdata
 
+from ..api.shared import REREAD_AFTER
 from ..models import superoffice_connection
 from ..models.superoffice_rate_limit import OwnConnection
+from ..models.superoffice_shared_state import DatabaseState
 from ..models.superoffice_sync_service import KIND
 from ..sync import canonical, merge, transforms
 
@@ -162,6 +164,21 @@ class SuperOfficeMixin:
             "base_snapshot": project._superoffice_values(fields, connection),
             **values,
         })
+
+    def age_shared_copy(self, connection, name, seconds=REREAD_AFTER):
+        """Make the copy of SuperOffice's ``name`` (``"users"``, ``"list:category"``) that the
+        processes of ``connection`` share as if it were read ``seconds`` earlier (a name
+        missing from it is then read for in SuperOffice again)."""
+        state = DatabaseState(OwnConnection(self.env.cr.dbname), connection.id)
+        value = state.get(name)
+        self.assertTrue(value and value.get("read_at"), f"a shared copy of {name}")
+        value["read_at"] -= seconds
+        state.put(name, value)
+
+    def count_requests(self, method, path):
+        """Counts the simulator's requests of ``method`` on ``path`` (a regex) from now on:
+        the returned object's ``hits``."""
+        return self.sim.faults.add("latency", seconds=0, method=method, path=path)
 
     # ------------------------------------------------------------------ SuperOffice records
 

@@ -158,10 +158,43 @@ class TestListValueSuperOfficeLacks(ListValuesCase):
             partner.category_id = [Command.set(self.tag(f"Dealer {company.id}").ids)]
             self.assertIn("1 value not sent", self.sync_now(partner))
             new_id = self.sim.add_list_item("Category", f"Dealer {company.id}")
+            # SuperOffice's list was read moments ago: not read again for every miss
+            self.assertIn("1 value not sent", self.sync_now(partner))
+            self.assertEqual(self.so_contact(partner.sudo().superoffice_link_ids.so_id)["Category"]["Id"],
+                             PARTNER)
+            self.age_shared_copy(connection, "list:category")
             self.assertEqual(self.sync_now(partner), "Sent to SuperOffice: Category.")
             link = self.assert_in_step(partner, connection)
             self.assertEqual(self.so_contact(link.so_id)["Category"]["Id"], new_id)
             self.assertFalse(link.base_snapshot.get(merge.HELD))
+
+    def test_a_run_of_records_with_values_superoffice_lacks_reads_the_list_once(self):
+        for user, company, connection in self.sides():
+            partners = [self.linked_company(user, company, connection, f"Trader {n} {company.name}")
+                        for n in range(4)]
+            for partner in partners:
+                partner.category_id = [Command.set(self.tag("Wholesaler").ids)]
+            self.assertIn("1 value not sent: Category Wholesaler.", self.sync_now(partners[0]))
+            self.age_shared_copy(connection, "list:category")
+            partners[0].sudo().superoffice_link_ids.action_mark_needs_sync()
+            reads = self.count_requests("GET", r"/api/v1/List/Category/Items")
+            run = connection._push()  # what the push cron runs
+            self.assertEqual(run.state, "done")
+            self.assertEqual(run.count_failed, 0)
+            self.assertEqual(reads.hits, 1, "one read of the list for the run, not one per record")
+            for partner in partners:
+                link = self.assert_in_step(partner, connection)
+                self.assertEqual(self.so_contact(link.so_id)["Category"]["Id"], PARTNER)
+                self.assertEqual(link.base_snapshot[merge.HELD]["category"],
+                                 ["odoo", "Wholesaler"])
+            # a second run within the interval, and Sync now of each record, read it not at all
+            for partner in partners:
+                partner.sudo().superoffice_link_ids.action_mark_needs_sync()
+            connection._push()
+            for partner in partners:
+                self.assertIn("1 value not sent: Category Wholesaler.", self.sync_now(partner))
+            self.assertEqual(reads.hits, 1)
+            self.sim.faults.remove(reads)
 
     def test_a_stage_superoffice_lacks_is_held_and_sync_now_says_so(self):
         for user, company, connection in self.sides():

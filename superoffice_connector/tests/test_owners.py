@@ -152,10 +152,59 @@ class TestOwnerSuperOfficeLacks(OwnersCase):
             partner.user_id = olga
             self.assertIn("1 value not sent: Owner Olga Berg.", self.sync_now(partner))
             new_id = self.sim.add_associate("OB", "Olga Berg", olga.email)
+            # SuperOffice's users were read moments ago: not read again for every miss
+            self.assertIn("1 value not sent: Owner Olga Berg.", self.sync_now(partner))
+            self.assertEqual(self.so_owner(partner), ROY)
+            self.age_shared_copy(connection, "users")
             self.assertEqual(self.sync_now(partner), "Sent to SuperOffice: Owner.")
             link = self.assert_in_step(partner, connection)
             self.assertEqual(self.so_owner(partner), new_id)
             self.assertFalse(link.base_snapshot.get(merge.HELD))
+
+    def test_a_run_of_records_with_users_superoffice_lacks_reads_its_users_once(self):
+        for user, company, connection in self.sides():
+            nina = self.colleague(company, "nina", "Nina Nilsen", f"nina{company.id}@odoo.example")
+            partners = [self.owned_company(user, company, connection, f"Nina's {n} {company.name}")
+                        for n in range(4)]
+            for partner in partners:
+                partner.user_id = nina
+            self.age_shared_copy(connection, "users")
+            reads = self.count_requests("GET", r"/api/v1/User\?")
+            run = connection._push()  # what the push cron runs
+            self.assertEqual(run.state, "done")
+            self.assertEqual(run.count_failed, 0)
+            self.assertEqual(reads.hits, 1, "one GET User for the run, not one per record")
+            for partner in partners:
+                link = self.assert_in_step(partner, connection)
+                self.assertEqual(self.so_owner(partner), ROY)
+                self.assertEqual(link.base_snapshot[merge.HELD]["owner"][0], "odoo")
+                self.assertEqual(partner.sudo().user_id, nina)
+            # a second run within the interval (and every Sync now above) reads them not at all
+            for partner in partners:
+                partner.sudo().superoffice_link_ids.action_mark_needs_sync()
+            connection._push()
+            self.assertIn("1 value not sent: Owner Nina Nilsen.", self.sync_now(partners[0]))
+            self.assertEqual(reads.hits, 1)
+            self.sim.faults.remove(reads)
+
+    def test_a_run_whose_read_of_the_users_fails_holds_the_owners_and_tries_once(self):
+        for user, company, connection in self.sides():
+            nina = self.colleague(company, "nina", "Nina Nilsen", f"nina{company.id}@odoo.example")
+            partners = [self.owned_company(user, company, connection, f"Nina's {n} {company.name}")
+                        for n in range(4)]
+            for partner in partners:
+                partner.user_id = nina
+            self.age_shared_copy(connection, "users")
+            connection.max_retries = 0
+            down = self.sim.faults.add("status", status=503, method="GET", path=r"/api/v1/User\?")
+            run = connection._push()
+            self.sim.faults.remove(down)
+            self.assertEqual(down.hits, 1, "the run asks once, not once per record")
+            self.assertEqual((run.state, run.count_failed), ("done", 0))
+            for partner in partners:
+                link = self.assert_in_step(partner, connection)
+                self.assertEqual(self.so_owner(partner), ROY)
+                self.assertEqual(link.base_snapshot[merge.HELD]["owner"][0], "odoo")
 
 
 @tagged("post_install", "-at_install")

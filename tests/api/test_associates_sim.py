@@ -1,12 +1,16 @@
 """SuperOffice's users read from ``GET User`` (the AllUsers archive) and paired with Odoo users:
 by e-mail address, else by full name, only when each side has exactly one match; retired users
-match nobody; cached for every process of a connection and read again when a user is missing
-(against the simulator over HTTP)."""
+match nobody; cached for every process of a connection with the time it was read, and read again
+when a user is missing only once that copy is older than ``REREAD_AFTER`` (against the simulator
+over HTTP; ``GET User`` requests counted on the simulator)."""
+
+import time
 
 from api_helpers import make_client
 
 from superoffice_connector.api import MemoryState
 from superoffice_connector.api.associates import Associates, OwnerLookup
+from superoffice_connector.api.shared import REREAD_AFTER
 
 # the simulator's users (superoffice_sim/refdata.py)
 ROY, ASTRID, KARI, LISE, HANS, HANS_TOO, PER = 5, 6, 10, 11, 12, 13, 14
@@ -79,28 +83,94 @@ def test_an_odoo_user_of_another_company_is_not_offered(client):
     assert owners.owner_key(ASTRID) == "astrid.eriksen@example.com"
 
 
-def test_a_user_added_in_superoffice_is_found_by_reading_again(sim):
+def user_reads(sim):
+    """Counts the simulator's ``GET User`` requests (``.hits``)."""
+    return sim.faults.add("latency", seconds=0, method="GET", path=r"/api/v1/User\?")
+
+
+def age(shared, seconds=REREAD_AFTER):
+    """The shared copy of the users as if it were read ``seconds`` earlier."""
+    value = shared.get("users")
+    value["read_at"] -= seconds
+    shared.put("users", value)
+
+
+def test_a_user_added_in_superoffice_is_found_once_the_copy_is_old(sim):
     shared = MemoryState()
     with make_client(sim) as client:
         client.shared = shared
         nina = user("nina@example.com", "Nina Nilsen")
         assert lookup(client, nina).associate_id("nina@example.com") is None
         new_id = sim.add_associate("NN", "Nina Nilsen", "nina@example.com")
-        owners = lookup(client, nina)  # takes the shared copy, which lacks her: reads again
+        reads = user_reads(sim)
+        # the copy was read just now: a miss does not read SuperOffice again
+        assert lookup(client, nina).associate_id("nina@example.com") is None
+        assert reads.hits == 0
+        age(shared)
+        owners = lookup(client, nina)  # takes the shared copy, old and without her: reads again
         assert owners.associate_id("nina@example.com") == new_id
+        assert reads.hits == 1
         assert any(row["id"] == new_id for row in shared.get("users")["users"])
+        assert time.time() - shared.get("users")["read_at"] < 60  # the new copy's time
 
 
-def test_a_second_process_reads_the_shared_copy_and_a_miss_once(sim):
+def test_a_second_process_reads_the_shared_copy_and_a_miss_once_per_interval(sim):
     shared = MemoryState()
     with make_client(sim) as one, make_client(sim) as two:
         one.shared = two.shared = shared
         kari = user("kari.nordmann@example.com", "Kari Nordmann")
+        nobody = user("nobody@example.com", "No Body")
         assert lookup(one, kari).associate_id(kari[0]) == KARI
-        owners = lookup(two, kari, user("nobody@example.com", "No Body"))
-        before = two.request_count
+        reads = user_reads(sim)
+        # one lookup per record, as the sync built them: a miss each, no read within the interval
+        for _record in range(5):
+            owners = lookup(two, kari, nobody)
+            assert owners.associate_id(kari[0]) == KARI
+            assert owners.associate_id("nobody@example.com") is None
+            assert owners.owner_key(999) is None
+        assert reads.hits == 0
+        age(shared)
+        for process in (one, two, one, two):
+            owners = lookup(process, kari, nobody)
+            assert owners.associate_id("nobody@example.com") is None
+            assert owners.owner_key(999) is None
+        assert reads.hits == 1  # one read again, by the first to miss; the others take its copy
+
+
+def test_a_copy_without_its_read_time_is_old(sim):
+    shared = MemoryState()
+    with make_client(sim) as client:
+        client.shared = shared
+        kari = user("kari.nordmann@example.com", "Kari Nordmann")
+        shared.put("users", {"users": [{"id": KARI, "full_name": "Kari Nordmann",
+                                        "email": "kari.nordmann@example.com", "active": True}]})
+        reads = user_reads(sim)
+        lise = user("lise@odoo.example", "Lise Berg")
+        owners = lookup(client, kari, lise)
         assert owners.associate_id(kari[0]) == KARI
-        assert two.request_count == before  # the shared copy
-        assert owners.associate_id("nobody@example.com") is None
+        assert reads.hits == 0  # found in the copy the older version kept
+        assert owners.associate_id("lise@odoo.example") == LISE
+        assert reads.hits == 1
+        assert shared.get("users")["read_at"] > 0
+
+
+def test_a_failed_read_again_keeps_the_copy_and_fails_nothing(sim):
+    shared = MemoryState()
+    with make_client(sim, max_retries=0) as client:
+        client.shared = shared
+        kari = user("kari.nordmann@example.com", "Kari Nordmann")
+        nina = user("nina@example.com", "Nina Nilsen")
+        assert lookup(client, kari).associate_id(kari[0]) == KARI
+        new_id = sim.add_associate("NN", "Nina Nilsen", "nina@example.com")
+        age(shared)
+        kept = shared.get("users")
+        down = sim.faults.add("status", status=503, method="GET", path=r"/api/v1/User\?")
+        owners = lookup(client, kari, nina)
+        assert owners.associate_id("nina@example.com") is None  # held, not an error
+        assert owners.associate_id(kari[0]) == KARI
         assert owners.owner_key(999) is None
-        assert two.request_count == before + 1  # one read again, whatever is missing after
+        assert down.hits == 1  # this lookup does not try again
+        assert shared.get("users") == kept
+        sim.faults.remove(down)
+        # the copy is still old: the next lookup reads again and finds her
+        assert lookup(client, nina).associate_id("nina@example.com") == new_id
