@@ -1,5 +1,6 @@
-"""What the Odoo processes serving one connection share: the system user's ticket and the
-tenant's address (see ``api/shared.py``).
+"""What the Odoo processes serving one connection share: the system user's ticket, the
+tenant's address, and the copies of SuperOffice's users and lists with the time they were read
+(see ``api/shared.py``).
 
 Without it each worker process logged in and discovered the tenant on its own. The values live
 in ``superoffice_shared_state`` (one row per connection and name, JSON), read and written on
