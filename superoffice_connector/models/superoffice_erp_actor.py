@@ -30,12 +30,13 @@ _lt = LazyTranslate(__name__)
 # Field types read as plain columns by ActorType.read_rows, and what the ORM makes of NULL.
 ROW_TYPES = {"char", "text", "integer", "float", "boolean", "date", "datetime", "many2one"}
 ROW_EMPTY = {"integer": 0, "float": 0.0}
-# The list keys of ActorType.list_key, by id, in one query
+# The list keys of ActorType.list_key, read with the rows (ActorType.read_rows): a sub-select
+# of the code of the row's list value (%s: the row's column), not a query of their own
 LIST_CODES = {
-    "Country": "SELECT id, COALESCE(code, '') FROM res_country WHERE id = ANY(%s)",
-    "State": "SELECT s.id, COALESCE(c.code, 'False') || '-' || COALESCE(s.code, 'False')"
+    "Country": "SELECT COALESCE(code, '') FROM res_country WHERE id = %s",
+    "State": "SELECT COALESCE(c.code, 'False') || '-' || COALESCE(s.code, 'False')"
              "  FROM res_country_state s LEFT JOIN res_country c ON c.id = s.country_id"
-             " WHERE s.id = ANY(%s)",
+             " WHERE s.id = %s",
 }
 
 
@@ -125,25 +126,40 @@ class ActorType:
         return self.env[self.model].search(self.domain() + self.kind() + list(extra),
                                            limit=limit, order=order)
 
-    def changed_ids(self, since, after_id, horizon, limit):
+    def changes_base(self):
+        """``(FROM, WHERE)`` of the records of this type the acting user may read (its record
+        rules applied), as SQL, or None when there is none: what :meth:`changed_ids` narrows to a
+        range of write dates. It does not depend on the range, so it is built once and kept
+        (``superoffice.erp.changes._erp_changes_base``): compiling a domain and the user's rules
+        costs more than the poll's own queries."""
+        query = self.env[self.model]._search(self.domain() + self.kind())
+        if query.is_empty():
+            return None
+        return query.from_clause, query.where_clause
+
+    def changed_ids(self, since, after_id, horizon, limit, base=()):
         """Ids of the records written from ``since`` (and, if ``after_id``, after the record
         ``(since, after_id)`` in (write date, id) order) and before ``horizon`` (if any), in
-        that order.
+        that order, among ``base`` (:meth:`changes_base`, built here when not given).
         One index range scan (``superoffice_erp_connection._auto_init``): no cost that grows
         with the table."""
+        base = self.changes_base() if base == () else base
         Model = self.env[self.model]
-        query = Model._search(
-            self.domain() + self.kind() + [("write_date", ">=", since)],
-            order="write_date, id", limit=limit)
-        write_date = SQL.identifier(Model._table, "write_date")
+        Model.check_access("read")
+        if base is None:
+            return []
+        table = Model._table
+        write_date, id_ = SQL.identifier(table, "write_date"), SQL.identifier(table, "id")
+        conditions = [base[1] or SQL("TRUE"), SQL("%s >= %s", write_date, since)]
         if after_id:
-            query.add_where(SQL("(%s, %s) > (%s, %s)", write_date,
-                                SQL.identifier(Model._table, "id"), since, after_id))
+            conditions.append(SQL("(%s, %s) > (%s, %s)", write_date, id_, since, after_id))
         if horizon:
             # in SQL: a domain rounds a datetime down to the second, which would hold back the
             # records of the horizon's last second until a later poll
-            query.add_where(SQL("%s < %s", write_date, horizon))
-        return [row[0] for row in self.env.execute_query(query.select())]
+            conditions.append(SQL("%s < %s", write_date, horizon))
+        return [row[0] for row in self.env.execute_query(SQL(
+            "SELECT %s FROM %s WHERE %s ORDER BY %s, %s LIMIT %s", id_, base[0],
+            SQL(" AND ").join(SQL("(%s)", c) for c in conditions), write_date, id_, limit))]
 
     def browse_keys(self, erp_keys):
         """The records of ``erp_keys`` (GetActors, SaveActors): a key SuperOffice holds reaches its
@@ -193,8 +209,9 @@ class ActorType:
 
     def to_actors(self, records, field_keys):
         """The actors of ``records`` in order, as :meth:`to_actor` makes them, from one query of
-        the columns they need (and one per list of codes), not record by record through the
-        ORM: building the actors of an answer is then about as cheap as ``search_read``.
+        the columns they need (the codes of countries and states with them), not record by
+        record through the ORM: building the actors of an answer is then about as cheap as
+        ``search_read``.
         ``records`` come from a search with the acting user's rights (rules applied); the
         user's read right on the model is checked here. A type with a field that is not a
         plain column (a translated name) is read through the ORM."""
@@ -218,7 +235,8 @@ class ActorType:
 
     def read_rows(self, records, specs):
         """``[{column: value}]`` of ``records`` in their order, or None when a needed field is
-        no plain column of the model's table."""
+        no plain column of the model's table. The code of a country or state (``LIST_CODES``)
+        comes in the same query, under ``(list name, column)``."""
         Model = records.browse()
         names = sorted(self.row_columns(specs))
         fields = [Model._fields[name] for name in names]
@@ -229,19 +247,30 @@ class ActorType:
             return []
         Model.check_access("read")
         Model.flush_model(names)
+        codes = [(spec.list_name, spec.orm) for spec in specs
+                 if spec.field_type == c.LIST and spec.list_name in LIST_CODES]
+        for list_name, column in codes:
+            self.env[Model._fields[column].comodel_name].flush_model()
+            if list_name == "State":
+                self.env["res.country"].flush_model(["code"])
+        table = SQL.identifier(Model._table)
         rows = self.env.execute_query(SQL(
             "SELECT %s FROM %s WHERE id = ANY(%s)",
-            SQL(", ").join(SQL.identifier(name) for name in names),
-            SQL.identifier(Model._table), list(records.ids)))
+            SQL(", ").join([SQL.identifier(name) for name in names] + [
+                SQL("(%s)", SQL(LIST_CODES[list_name], SQL.identifier(Model._table, column)))
+                for list_name, column in codes]),
+            table, list(records.ids)))
         by_id = {}
         for values in rows:
             row = {}
-            for field, value in zip(fields, values, strict=True):
+            for field, value in zip(fields, values, strict=False):
                 if value is None:
                     value = ROW_EMPTY.get(field.type, False)
                 elif field.type == "float":  # rounded to its digits, as the ORM does
                     value = field.convert_to_cache(value, Model)
                 row[field.name] = value
+            for code_key, code in zip(codes, values[len(fields):], strict=True):
+                row[code_key] = code or ""
             by_id[row["id"]] = row
         return [by_id[i] for i in records.ids if i in by_id]
 
@@ -251,13 +280,14 @@ class ActorType:
         for spec in specs:
             if spec.field_type != c.LIST:
                 continue
+            if spec.list_name in LIST_CODES:  # read with the rows (read_rows)
+                code_key = (spec.list_name, spec.orm)
+                lists[spec.list_name] = {row[spec.orm]: row[code_key]
+                                         for row in rows if row[spec.orm]}
+                continue
             ids = list({row[spec.orm] for row in rows if row[spec.orm]})
             if not ids:
                 lists[spec.list_name] = {}
-                continue
-            if spec.list_name in LIST_CODES:  # the codes only, not the whole country or state
-                self.env[self.env[self.model]._fields[spec.orm].comodel_name].flush_model()
-                lists[spec.list_name] = dict(self.env.execute_query(SQL(LIST_CODES[spec.list_name], ids)))
                 continue
             values = self.env[self.env[self.model]._fields[spec.orm].comodel_name].browse(ids)
             lists[spec.list_name] = {value.id: self.list_key(spec, value) for value in values}

@@ -40,7 +40,7 @@ that moment, a minute earlier (the look-back of the stamps before the cursor).
 from contextlib import closing
 from datetime import timedelta
 
-from odoo import models
+from odoo import models, tools
 from odoo.tools.sql import create_index
 
 from ..erp import values as v
@@ -67,13 +67,23 @@ class SuperofficeErpChanges(models.AbstractModel):
     def _erp_horizon(self):
         """The start of the oldest other transaction still running in this database, or the
         database's clock now if that is earlier (see the module's docstring)."""
-        self.env.cr.execute("SELECT pg_stat_clear_snapshot()")
+        # two statements, one round trip: the statistics snapshot of this transaction (taken at
+        # its first read of them) is dropped first, so that the activity is read now
         self.env.cr.execute("""
+            SELECT pg_stat_clear_snapshot();
             SELECT least(min(xact_start), clock_timestamp()) AT TIME ZONE 'UTC'
               FROM pg_stat_activity
              WHERE datname = current_database() AND pid <> pg_backend_pid()
         """)
         return self.env.cr.fetchone()[0]
+
+    @tools.ormcache("self.env.uid", "self.id", "actor_name",
+                    "tuple(self.env.context.get('allowed_company_ids') or ())")
+    def _erp_changes_base(self, actor_name):
+        """``ActorType.changes_base`` of ``actor_name`` for this connection's acting user, kept
+        until Odoo clears its caches, as it does when record rules, a user's groups or the
+        companies change (the same as Odoo keeps each user's rules)."""
+        return self._erp_actor(actor_name).changes_base()
 
     def _erp_getActorsByTimestamp(self, params):
         moment, after_id, exact = v.parse_cursor(params["UpdatedOnOrAfter"])
@@ -83,19 +93,20 @@ class SuperofficeErpChanges(models.AbstractModel):
         # whose cache holds them: the records' transaction (new, with an empty cache) would read
         # the connection's row and its company's again on every poll.
         limit, budget = self.sudo().search_limit, self._erp_budget()
-        actor = self._erp_actor(params["ActorType"])
+        actor = self._erp_actor(params["ActorType"], linked=False)
+        base = self._erp_changes_base(actor.name)
         horizon = self._erp_horizon()
         # the records in a snapshot taken after the horizon was read (module docstring)
         with closing(self.env.registry.cursor()) as cr:
             changes = self.with_env(self.env(cr=cr))
             actor.env = changes.env
             return changes._erp_changes(
-                params, actor, moment, after_id if exact else 0, horizon, limit, budget)
+                params, actor, moment, after_id if exact else 0, horizon, limit, budget, base)
 
-    def _erp_changes(self, params, actor, since, after_id, horizon, limit, budget):
+    def _erp_changes(self, params, actor, since, after_id, horizon, limit, budget, base=()):
         """The answer of GetActorsByTimestamp: the records of ``actor`` from ``since`` (after
         ``after_id`` in it) and before ``horizon``, at most ``limit`` and ``budget`` bytes."""
-        ids = actor.changed_ids(since, after_id, horizon, limit + 1)
+        ids = actor.changed_ids(since, after_id, horizon, limit + 1, base)
         records = actor.env[actor.model].browse(ids[:limit])
         actors = self._erp_actors(actor, records, params["FieldKeys"], room=budget)
         result = Result()

@@ -180,28 +180,38 @@ class SuperofficeErpConnection(models.Model):
 
     @api.model
     def _from_key(self, key):
-        """The active connection of a connector key (sudo), or an empty recordset."""
+        """The active connection of a connector key (sudo), or an empty recordset. The language
+        of its user comes with it (in the context, for :meth:`_acting_env`)."""
         if not key:
             return self.browse()
         # every call of SuperOffice comes here first: one query, no domain to build
-        self.flush_model(["key", "active"])
+        self.flush_model(["key", "active", "user_id"])
+        self.env["res.users"].flush_model(["partner_id"])
+        self.env["res.partner"].flush_model(["lang"])
         rows = self.env.execute_query(SQL(
-            "SELECT id, key FROM superoffice_erp_connection WHERE key = %s AND active "
-            "ORDER BY id LIMIT 1", key))
+            "SELECT c.id, c.key, p.lang FROM superoffice_erp_connection c"
+            "  LEFT JOIN res_users u ON u.id = c.user_id"
+            "  LEFT JOIN res_partner p ON p.id = u.partner_id"
+            " WHERE c.key = %s AND c.active ORDER BY c.id LIMIT 1", key))
         if rows and hmac.compare_digest(rows[0][1].encode(), key.encode()):
-            return self.sudo().browse(rows[0][0])
+            return self.sudo().with_context(superoffice_erp_lang=rows[0][2] or "en_US").browse(
+                rows[0][0])
         return self.browse()
 
     def _acting_env(self):
         """The environment of the connection's user in its company only."""
         self.ensure_one()
         user = self.user_id
-        # the user's language without reading the whole user and partner (every call)
-        self.env["res.partner"].flush_model(["lang"])
-        lang = self.env.execute_query(SQL(
-            "SELECT p.lang FROM res_users u JOIN res_partner p ON p.id = u.partner_id "
-            "WHERE u.id = %s", user.id))
+        # the user's language without reading the whole user and partner (every call): read
+        # with the key (_from_key), else here
+        lang = self.env.context.get("superoffice_erp_lang")
+        if not lang:
+            self.env["res.partner"].flush_model(["lang"])
+            rows = self.env.execute_query(SQL(
+                "SELECT p.lang FROM res_users u JOIN res_partner p ON p.id = u.partner_id "
+                "WHERE u.id = %s", user.id))
+            lang = (rows and rows[0][0]) or "en_US"
         return self.env(user=user, su=False, context=dict(
-            self.env.context, allowed_company_ids=[self.company_id.id],
-            lang=(lang and lang[0][0]) or "en_US", active_test=True,
+            self.env.context, allowed_company_ids=[self.company_id.id], lang=lang,
+            active_test=True,
         ))

@@ -6,8 +6,10 @@ LastModified it saw gets every change once, over successive polls."""
 from odoo.sql_db import db_connect
 from odoo.tests import tagged
 
+from superoffice_sim.erp_client import ErpClient
 from superoffice_sim.erp_engine import ErpSyncEngine
 
+from .. import erp
 from ..erp import values as v
 from .erp_common import ErpCase
 
@@ -132,3 +134,77 @@ class TestErpChangesOfOneTransaction(ErpCase):
         # the stamp SuperOffice keeps names the last record: nothing is sent again
         self.assertEqual(v.parse_cursor(engine.watermarks["Customer"])[1], received[-1])
         self.assertEqual(engine.changes("Customer").payload, [])
+
+
+@tagged("post_install", "-at_install")
+class TestErpChangesReadOnce(ErpCase):
+    """A poll keeps what does not change between polls (the acting user's rules compiled to
+    SQL) until Odoo clears its caches, and reads the codes of countries and states with the
+    records: a few queries per poll, whatever the table's size."""
+
+    def changed(self, field_keys=("NAME",)):
+        answer = self.call("GetActorsByTimestamp", ActorType="Customer", UpdatedOnOrAfter="",
+                           FieldKeys=list(field_keys))
+        self.assertTrue(answer.ok, answer.user_explanation)
+        return {int(actor.erp_key): actor.field_values for actor in answer.payload}
+
+    def test_a_record_rule_added_between_two_polls_holds_at_the_next(self):
+        self.assertIn(self.acme.id, self.changed())
+        self.assertIn(self.beta.id, self.changed())
+        # a rule of every user (AND-ed with the others): the acting user loses Oslo's companies
+        self.env["ir.rule"].create({
+            "name": "No Oslo companies", "model_id": self.env.ref("base.model_res_partner").id,
+            "domain_force": "[('city', '!=', 'Oslo')]", "perm_read": True})
+        keys = self.changed()
+        self.assertNotIn(self.acme.id, keys)
+        self.assertIn(self.beta.id, keys)
+
+    def test_the_acting_user_of_the_connection_is_the_one_of_now(self):
+        """The kept SQL belongs to one user: another user of the connection gets its own."""
+        limited = self.env["res.groups"].create({"name": "ERP limited"})
+        self.env["ir.rule"].create({
+            "name": "Limited sees Bergen only",
+            "model_id": self.env.ref("base.model_res_partner").id,
+            "domain_force": "[('city', '=', 'Bergen')]", "perm_read": True,
+            "groups": [(4, limited.id)]})
+        other = self.user_a.copy({"login": "erp_a_limited", "name": "ERP A limited"})
+        other.write({"group_ids" if "group_ids" in other._fields else "groups_id":
+                     [(4, limited.id)]})
+        keys = self.changed()  # as user_a: its SQL is kept
+        self.assertIn(self.acme.id, keys)
+        self.assertIn(self.beta.id, keys)
+        # the connection's user changes (which clears no cache of Odoo's)
+        self.conn_a.user_id = other
+        keys = self.changed()
+        self.assertIn(self.beta.id, keys)
+        self.assertNotIn(self.acme.id, keys)
+
+    def test_country_and_state_codes_come_with_the_records(self):
+        california = self.env.ref("base.state_us_5")
+        self.acme.write({"country_id": self.env.ref("base.us").id, "state_id": california.id})
+        values = self.changed(("NAME", "COUNTRY", "STREETSTATE"))
+        self.assertEqual((values[self.acme.id]["COUNTRY"], values[self.acme.id]["STREETSTATE"]),
+                         ("US", f"US-{california.code}"))
+        self.assertEqual((values[self.beta.id]["COUNTRY"], values[self.beta.id]["STREETSTATE"]),
+                         ("SE", ""))
+        # GetActors reads the same way
+        answer = self.call("GetActors", ActorType="Customer", ErpKeys=[str(self.acme.id)],
+                           FieldKeys=["COUNTRY", "STREETSTATE"])
+        self.assertEqual(answer.payload[0].field_values,
+                         {"COUNTRY": "US", "STREETSTATE": f"US-{california.code}"})
+
+    def test_a_poll_reads_in_a_few_queries(self):
+        body = ErpClient("http://odoo.example").envelope("GetActorsByTimestamp", {
+            "ConnectionGuid": self.guid, "ActorType": "Customer", "UpdatedOnOrAfter": "",
+            "FieldKeys": ["NAME", "COUNTRY", "STREETSTATE"]})
+        request = erp.parse_request(body if isinstance(body, bytes) else body.encode())
+        Connection = self.env["superoffice.erp.connection"]
+        Connection._erp_dispatch(self.conn_a.key, request)
+        self.env.invalidate_all()
+        # the key with its user's language, the connection, the horizon, the records' ids,
+        # their columns with the codes of their countries and states (the records' own
+        # transaction is the test's in Odoo's test mode)
+        with self.assertQueryCount(5):
+            answer = Connection._erp_dispatch(self.conn_a.key, request)
+        self.assertIn(b"<a:IsOk>true</a:IsOk>", answer)
+        self.assertIn(self.acme.name.encode(), answer)
