@@ -10,6 +10,7 @@ and read again when a user is not in the cached copy, only when that copy is old
 :data:`.shared.REREAD_AFTER` (ten minutes; see :class:`.shared.SharedCopy`): a user added in
 SuperOffice is found by the first sync after that, and however many records, runs and processes
 name a user SuperOffice lacks, ``GET User`` is read at most once per interval and connection.
+A person's own action (``fresh``: Sync now, a wizard) reads it again at once, once per lookup.
 
 :class:`OwnerLookup` pairs them with the Odoo users of one company, both ways, by one rule: a
 SuperOffice user with an e-mail address is the Odoo user with that address (case-insensitive);
@@ -42,9 +43,9 @@ class Associates:
     """Every SuperOffice user of ``client``'s tenant, as ``{"id", "full_name", "email",
     "active"}`` dicts (see the module)."""
 
-    def __init__(self, client):
+    def __init__(self, client, fresh=False):
         self.client = client
-        self.copy = SharedCopy(client, SHARED_NAME, "users", self._read)
+        self.copy = SharedCopy(client, SHARED_NAME, "users", self._read, fresh=fresh)
 
     def all(self):
         return self.copy.value()

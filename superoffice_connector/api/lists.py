@@ -9,7 +9,8 @@ from SuperOffice when a name is not in the cached copy, only when that copy is o
 :data:`.shared.REREAD_AFTER` (ten minutes; see :class:`.shared.SharedCopy`): a value an
 administrator added in SuperOffice is found by the first sync after that, and a value
 SuperOffice truly lacks costs at most one read of its list per interval and connection, however
-many records, runs and processes ask for it::
+many records, runs and processes ask for it; a person's own action (``fresh``: Sync now, a
+wizard) reads it again at once, once per lookup::
 
     lists = ListItems(client)
     lists("Category", "competitor")   # -> 5, or None when SuperOffice has no such category
@@ -37,8 +38,9 @@ def _find(items, name):
 class ListItems:
     """``callable(list_name, name) -> id or None`` over ``client``'s lists (see the module)."""
 
-    def __init__(self, client):
+    def __init__(self, client, fresh=False):
         self.client = client
+        self.fresh = fresh  # a person's own action: read again once on a miss (SharedCopy)
         self.copies = {}  # list name (lower case) -> SharedCopy of its {name: id}
 
     def __call__(self, list_name, name):
@@ -58,7 +60,7 @@ class ListItems:
         key = list_name.lower()
         if key not in self.copies:
             self.copies[key] = SharedCopy(self.client, _shared_name(list_name), "items",
-                                          lambda: self._read(list_name))
+                                          lambda: self._read(list_name), fresh=self.fresh)
         return self.copies[key]
 
     def _read(self, list_name):

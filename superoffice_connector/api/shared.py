@@ -84,16 +84,20 @@ class SharedCopy:
     :meth:`reread` reads SuperOffice again only when the copy is at least
     :data:`REREAD_AFTER` seconds old (a copy without ``read_at``, kept by an older version,
     is old; so is one stamped more than that ahead of this machine's clock), after looking
-    whether another instance or process shared a newer copy meanwhile. A re-read that fails
+    whether another instance or process shared a newer copy meanwhile. With ``fresh`` (a
+    person's own action: Sync now, a wizard) it reads again whatever the copy's age, once per
+    instance, so that what an administrator just added in SuperOffice is found at once. A
+    re-read that fails
     keeps the copy (a name missing from it stays missing: the caller holds its value, the
     sync goes on) and is not tried again by this instance within the interval. The first
     read, when there is no copy at all, raises its error: nothing is known."""
 
-    def __init__(self, client, name, key, read):
+    def __init__(self, client, name, key, read, fresh=False):
         self.client = client
         self.name = name
         self.key = key
         self.read = read
+        self.fresh = fresh
         self.data = None  # as this instance knows it
         self.read_at = 0.0  # when SuperOffice gave it
         self.tried_at = 0.0  # this instance's last read (or attempt) from SuperOffice
@@ -115,10 +119,13 @@ class SharedCopy:
         """The copy lacks a name: take a newer shared copy, or read SuperOffice again when the
         copy is old (see the class). True when the copy changed."""
         now = time.time()
-        if self._recent(self.read_at, now) or self._recent(self.tried_at, now):
+        if self.fresh:
+            if self.tried_at:
+                return False
+        elif self._recent(self.read_at, now) or self._recent(self.tried_at, now):
             return False
         changed = self._take_shared(newer_than=self.read_at)
-        if changed and self._recent(self.read_at, now):
+        if changed and self._recent(self.read_at, now) and not self.fresh:
             return True
         try:
             self.refresh()

@@ -453,7 +453,7 @@ class SuperofficeConnection(models.Model):
         """The active field mapping of ``entity_type`` as a tuple of sync ``FieldMap``."""
         return self.env["superoffice.field.mapping"]._field_maps(entity_type)
 
-    def _lookups(self):
+    def _lookups(self, fresh=False):
         """Id lookups of the values written to SuperOffice (``sync.transforms.Lookups``): list
         values (category, business, project status and type) by name in SuperOffice's own
         lists, shared by every process of the connection and read again when a name is
@@ -463,12 +463,14 @@ class SuperofficeConnection(models.Model):
         company, by e-mail address, else by full name, only when each side has one match
         (``api.associates.OwnerLookup``; the Odoo users are read once per lookup). Countries
         go by their ISO code. A sync run builds one for all its records
-        (``superoffice.sync.service._lookups``)."""
+        (``superoffice.sync.service._lookups``). ``fresh`` (a person's own action: Sync now,
+        Pull now, Push now, a wizard): a name missing from a copy makes it be read again once,
+        whatever its age, so that a user or value just added in SuperOffice is found at once."""
         self.ensure_one()
         client = self._get_client()
-        owners = OwnerLookup(Associates(client), self._owner_candidates)
+        owners = OwnerLookup(Associates(client, fresh=fresh), self._owner_candidates)
         return transforms.Lookups(associates=owners.owner_key, associate_ids=owners.associate_id,
-                                  lists=ListItems(client))
+                                  lists=ListItems(client, fresh=fresh))
 
     def _owner_candidates(self):
         """The Odoo users an owner from SuperOffice may be: the active internal users allowed

@@ -339,7 +339,7 @@ class SuperofficeSyncService(models.AbstractModel):
         return "updated" if to_odoo else "unchanged"
 
     @api.model
-    def _lookups(self, connection, stats=None):
+    def _lookups(self, connection, stats=None, fresh=False):
         """Id lookups for list items, countries and owners (see ``sync.transforms.Lookups``).
 
         With ``stats`` (a run of ``connection``), the run's: built at its first record and used
@@ -347,13 +347,15 @@ class SuperofficeSyncService(models.AbstractModel):
         shared copies of SuperOffice's users and lists once per run too (a name missing from
         them is read for in SuperOffice at most once per ``api.shared.REREAD_AFTER``, whatever
         the number of records). A run serves one connection, hence one company: its owners
-        are that company's users."""
+        are that company's users. A run a person started (Sync now, Pull now, Push now) reads
+        a copy that lacks a name again once, whatever its age (``fresh``): what they just added
+        in SuperOffice is found at once."""
         if stats is not None:
             if stats.lookups is None:
-                stats.lookups = self._lookups(connection)
+                stats.lookups = self._lookups(connection, fresh=stats.run.trigger == "manual")
             return stats.lookups
         if hasattr(connection, "_lookups"):
-            return connection._lookups()
+            return connection._lookups(fresh=fresh)
         return transforms.Lookups()
 
     @api.model

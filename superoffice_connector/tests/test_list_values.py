@@ -158,12 +158,30 @@ class TestListValueSuperOfficeLacks(ListValuesCase):
             partner.category_id = [Command.set(self.tag(f"Dealer {company.id}").ids)]
             self.assertIn("1 value not sent", self.sync_now(partner))
             new_id = self.sim.add_list_item("Category", f"Dealer {company.id}")
-            # SuperOffice's list was read moments ago: not read again for every miss
-            self.assertIn("1 value not sent", self.sync_now(partner))
-            self.assertEqual(self.so_contact(partner.sudo().superoffice_link_ids.so_id)["Category"]["Id"],
-                             PARTNER)
+            # the push cron: SuperOffice's list was read moments ago, not read again yet
+            link = partner.sudo().superoffice_link_ids
+            link.action_mark_needs_sync()
+            connection._push()
+            self.assertEqual(self.so_contact(link.so_id)["Category"]["Id"], PARTNER)
+            # once the copy is old, the cron sends it
             self.age_shared_copy(connection, "list:category")
+            link.action_mark_needs_sync()
+            connection._push()
+            self.assertEqual(self.so_contact(link.so_id)["Category"]["Id"], new_id)
+            link = self.assert_in_step(partner, connection)
+            self.assertFalse(link.base_snapshot.get(merge.HELD))
+
+    def test_a_value_added_to_superoffices_list_is_sent_by_sync_now_at_once(self):
+        for user, company, connection in self.sides():
+            partner = self.linked_company(user, company, connection, f"Agent {company.name}")
+            partner.category_id = [Command.set(self.tag(f"Agent {company.id}").ids)]
+            self.assertIn("1 value not sent", self.sync_now(partner))
+            new_id = self.sim.add_list_item("Category", f"Agent {company.id}")
+            # Sync now is a person's own action: the list is read again at once
             self.assertEqual(self.sync_now(partner), "Sent to SuperOffice: Category.")
+            link = self.assert_in_step(partner, connection)
+            self.assertEqual(self.so_contact(link.so_id)["Category"]["Id"], new_id)
+            self.assertFalse(link.base_snapshot.get(merge.HELD))
             link = self.assert_in_step(partner, connection)
             self.assertEqual(self.so_contact(link.so_id)["Category"]["Id"], new_id)
             self.assertFalse(link.base_snapshot.get(merge.HELD))
@@ -187,13 +205,16 @@ class TestListValueSuperOfficeLacks(ListValuesCase):
                 self.assertEqual(self.so_contact(link.so_id)["Category"]["Id"], PARTNER)
                 self.assertEqual(link.base_snapshot[merge.HELD]["category"],
                                  ["odoo", "Wholesaler"])
-            # a second run within the interval, and Sync now of each record, read it not at all
+            # each Sync now above (a person's own action) read it once; a second run within
+            # the interval reads it not at all
+            self.assertEqual(reads.hits, 1 + len(partners))
             for partner in partners:
                 partner.sudo().superoffice_link_ids.action_mark_needs_sync()
             connection._push()
+            self.assertEqual(reads.hits, 1 + len(partners))
             for partner in partners:
                 self.assertIn("1 value not sent: Category Wholesaler.", self.sync_now(partner))
-            self.assertEqual(reads.hits, 1)
+            self.assertEqual(reads.hits, 1 + 2 * len(partners))
             self.sim.faults.remove(reads)
 
     def test_a_stage_superoffice_lacks_is_held_and_sync_now_says_so(self):

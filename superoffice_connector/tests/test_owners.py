@@ -152,13 +152,32 @@ class TestOwnerSuperOfficeLacks(OwnersCase):
             partner.user_id = olga
             self.assertIn("1 value not sent: Owner Olga Berg.", self.sync_now(partner))
             new_id = self.sim.add_associate("OB", "Olga Berg", olga.email)
-            # SuperOffice's users were read moments ago: not read again for every miss
-            self.assertIn("1 value not sent: Owner Olga Berg.", self.sync_now(partner))
+            # the push cron: SuperOffice's users were read moments ago, not read again yet
+            partner.sudo().superoffice_link_ids.action_mark_needs_sync()
+            connection._push()
             self.assertEqual(self.so_owner(partner), ROY)
-            self.age_shared_copy(connection, "users")
+            # Sync now is a person's own action: SuperOffice's users are read again at once
             self.assertEqual(self.sync_now(partner), "Sent to SuperOffice: Owner.")
             link = self.assert_in_step(partner, connection)
             self.assertEqual(self.so_owner(partner), new_id)
+            self.assertFalse(link.base_snapshot.get(merge.HELD))
+
+    def test_a_user_added_in_superoffice_is_sent_by_the_cron_once_the_copy_is_old(self):
+        for user, company, connection in self.sides():
+            olga = self.colleague(company, "olga", "Olga Berg", f"olga{company.id}@odoo.example")
+            partner = self.owned_company(user, company, connection, f"Olga's {company.name}")
+            partner.user_id = olga
+            self.assertIn("1 value not sent: Owner Olga Berg.", self.sync_now(partner))
+            new_id = self.sim.add_associate("OB", "Olga Berg", olga.email)
+            link = partner.sudo().superoffice_link_ids
+            link.action_mark_needs_sync()
+            connection._push()
+            self.assertEqual(self.so_owner(partner), ROY)  # within the interval
+            self.age_shared_copy(connection, "users")
+            link.action_mark_needs_sync()
+            connection._push()
+            self.assertEqual(self.so_owner(partner), new_id)
+            link = self.assert_in_step(partner, connection)
             self.assertFalse(link.base_snapshot.get(merge.HELD))
 
     def test_a_run_of_records_with_users_superoffice_lacks_reads_its_users_once(self):
@@ -179,12 +198,15 @@ class TestOwnerSuperOfficeLacks(OwnersCase):
                 self.assertEqual(self.so_owner(partner), ROY)
                 self.assertEqual(link.base_snapshot[merge.HELD]["owner"][0], "odoo")
                 self.assertEqual(partner.sudo().user_id, nina)
-            # a second run within the interval (and every Sync now above) reads them not at all
+            # each Sync now above (a person's own action) read them once; a second run within
+            # the interval reads them not at all
+            self.assertEqual(reads.hits, 1 + len(partners))
             for partner in partners:
                 partner.sudo().superoffice_link_ids.action_mark_needs_sync()
             connection._push()
+            self.assertEqual(reads.hits, 1 + len(partners))
             self.assertIn("1 value not sent: Owner Nina Nilsen.", self.sync_now(partners[0]))
-            self.assertEqual(reads.hits, 1)
+            self.assertEqual(reads.hits, 2 + len(partners))
             self.sim.faults.remove(reads)
 
     def test_a_run_whose_read_of_the_users_fails_holds_the_owners_and_tries_once(self):

@@ -148,10 +148,12 @@ class SuperofficeWizardMixin(models.AbstractModel):
         return self._so_call(self.connection_id._get_client)
 
     def _lookups(self):
-        """Id lookups for writing list items, countries and owners to SuperOffice."""
+        """Id lookups for writing list items, countries and owners to SuperOffice: a person's
+        own action, so a name missing from SuperOffice's users or lists is read for again at
+        once (``fresh``)."""
         connection = self.connection_id
         if hasattr(connection, "_lookups"):
-            return connection._lookups()
+            return connection._lookups(fresh=True)
         return transforms.Lookups()
 
     def _so_values(self, entity, entity_type=None):

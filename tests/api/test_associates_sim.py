@@ -174,3 +174,25 @@ def test_a_failed_read_again_keeps_the_copy_and_fails_nothing(sim):
         sim.faults.remove(down)
         # the copy is still old: the next lookup reads again and finds her
         assert lookup(client, nina).associate_id("nina@example.com") == new_id
+
+
+def test_a_persons_own_action_reads_a_new_copy_again_once(sim):
+    """Sync now, a wizard (``fresh``): a user missing from a copy read moments ago makes the
+    users be read again at once, once per lookup."""
+    shared = MemoryState()
+    with make_client(sim) as client:
+        client.shared = shared
+        olga = user("olga@example.com", "Olga Berg")
+        assert lookup(client, olga).associate_id("olga@example.com") is None
+        new_id = sim.add_associate("OB", "Olga Berg", "olga@example.com")
+        reads = user_reads(sim)
+        assert lookup(client, olga).associate_id("olga@example.com") is None  # a run
+        assert reads.hits == 0
+        owners = OwnerLookup(Associates(client, fresh=True), lambda: [olga])
+        assert owners.associate_id("olga@example.com") == new_id
+        assert reads.hits == 1
+        assert owners.associate_id("nobody@example.com") is None
+        assert owners.owner_key(999999) is None
+        assert reads.hits == 1  # once per lookup
+        assert lookup(client, olga).associate_id("olga@example.com") == new_id  # shared
+        assert reads.hits == 1

@@ -117,3 +117,25 @@ def test_a_failed_read_again_keeps_the_list_and_fails_nothing(sim):
 
 def test_a_list_superoffice_does_not_have_is_empty(client):
     assert ListItems(client)("NoSuchList", "Anything") is None
+
+
+def test_a_persons_own_action_reads_a_new_copy_again_once(sim):
+    """Sync now, a wizard (``fresh``): a name missing from a copy read moments ago makes the list
+    be read again at once, once per lookup, so that a value just added in SuperOffice is found."""
+    shared = MemoryState()
+    with shared_client(sim, shared) as client:
+        assert ListItems(client)("Category", "Partner") == 4  # the shared copy is taken
+        new_id = sim.add_list_item("Category", "Importer")
+        reads = category_reads(sim)
+        assert ListItems(client)("Category", "Importer") is None  # a run: the copy is new
+        assert reads.hits == 0
+        lists = ListItems(client, fresh=True)
+        assert lists("Category", "Importer") == new_id
+        assert reads.hits == 1
+        # the same lookup misses again without reading again
+        assert lists("Category", "Nobody") is None
+        assert lists("Category", "Nobody either") is None
+        assert reads.hits == 1
+        # the copy it read is shared: a run finds the new value without reading
+        assert ListItems(client)("Category", "Importer") == new_id
+        assert reads.hits == 1
