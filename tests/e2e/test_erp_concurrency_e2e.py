@@ -13,6 +13,8 @@ the request waits there with its snapshot taken.
   records (they would never be sent).
 * Two calls of one connection at the same time, and a call while another transaction holds the
   connection's row: every call answers, none waits for the other.
+* A record rule created through one worker holds at the next poll of every worker (each keeps
+  the acting user's rules compiled between polls).
 
 Skipped like ``test_end_to_end.py`` when no Odoo 19 is found.
 """
@@ -213,3 +215,33 @@ def test_a_call_does_not_wait_for_the_connections_row(odoo, sessions):
         assert answer.ok, (answer.state, answer.user_explanation, answer.tech_explanation)
     last = odoo.read("superoffice.erp.connection", engine.connection_id, ["last_call_at"])
     assert last["last_call_at"] > "2001"
+
+
+def test_a_record_rule_holds_in_every_workers_next_poll(odoo):
+    """Each worker keeps what the acting user may read compiled to SQL (its rules) between polls;
+    a record rule created through one worker holds at the next poll of every worker (Odoo
+    clears its caches in all of them)."""
+    engine = set_up_engine(odoo)
+    secret = partner(odoo, name="Rule Secret AS", city="Hidden town")
+    seen = partner(odoo, name="Rule Seen AS", city="Open town")
+
+    def answered():
+        # a first sync from nothing, twice per worker at least: every answer of every worker
+        keys = set()
+        for _round in range(4):
+            engine.watermarks.pop("Customer", None)
+            keys |= {int(actor.erp_key) for actor in drain(engine)}
+        return keys
+
+    assert {secret, seen} <= answered()  # both workers have compiled the user's rules now
+    model = odoo.call("ir.model", "search", [("model", "=", "res.partner")])[0]
+    rule = odoo.call("ir.rule", "create", {
+        "name": "Not the hidden town", "model_id": model,
+        "domain_force": "[('city', '!=', 'Hidden town')]", "perm_read": True})  # every user
+    try:
+        for _poll in range(3):
+            keys = answered()
+            assert seen in keys
+            assert secret not in keys, "a worker answered with the rules it compiled before"
+    finally:
+        odoo.call("ir.rule", "unlink", [rule])
