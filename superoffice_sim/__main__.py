@@ -57,6 +57,8 @@ def describe(sim):
     lines += ["", "App private key (PEM) for system-user signing:", app.private_key_pem.strip(),
               "", "Control: POST /_sim/faults, DELETE /_sim/faults, POST /_sim/move_tenant,"
               " POST /_sim/expire_tokens, POST /_sim/tenant_state {\"State\": ...},"
+              " POST /_sim/associates {\"Name\", \"FullName\", \"Email\"},"
+              " POST /_sim/list_items {\"List\", \"Value\"},"
               " POST /_sim/reset", "Press Ctrl+C to stop."]
     return "\n".join(lines)
 

@@ -289,6 +289,13 @@ class SimServer:
             return Response.json({"peak": self.rates.peak(self.tenant),
                                   "total": self.rates.total(self.tenant),
                                   "per_second": self.rates.per_second(self.tenant)})
+        if action == "associates" and req.method == "POST":
+            spec = req.json()
+            return Response.json({"AssociateId": self.add_associate(
+                spec["Name"], spec["FullName"], spec.get("Email", ""))})
+        if action == "list_items" and req.method == "POST":
+            spec = req.json()
+            return Response.json({"Id": self.add_list_item(spec["List"], spec["Value"])})
         if action == "reset" and req.method == "POST":
             self.reset()
             return Response.empty(204)

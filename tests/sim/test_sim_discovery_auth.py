@@ -249,3 +249,23 @@ def test_openid_metadata_and_jwks(sim):
     assert meta["token_endpoint"].endswith("/login/common/oauth/tokens")
     jwks = requests.get(meta["jwks_uri"], timeout=5).json()
     assert jwks["keys"][0]["alg"] == "RS256"
+
+
+def test_users_and_list_items_can_be_added_through_the_control_endpoint(api, sim):
+    """For the demo: a user or a list item added while Odoo runs, as an administrator adds them
+    in SuperOffice."""
+    base = f"{sim.url}/_sim"
+    answer = requests.post(f"{base}/associates", json={
+        "Name": "OB", "FullName": "Olga Berg", "Email": "olga@example.com"}, timeout=5)
+    associate_id = answer.json()["AssociateId"]
+    answer = requests.post(f"{base}/list_items", json={"List": "Category", "Value": "Importer"},
+                           timeout=5)
+    item_id = answer.json()["Id"]
+    assert requests.post(f"{base}/associates", json={"Name": "X"}, timeout=5).status_code == 400
+    rows = api.get("User", params={"$select": "associateDbId,fullName,personEmail"}).json()
+    olga = [row for row in rows["value"] if row["PrimaryKey"] == str(associate_id)]
+    assert [(row["fullName"], row["personEmail"]) for row in olga] == [
+        ("Olga Berg", "olga@example.com")]
+    items = api.get("List/Category/Items").json()
+    assert {"Id": item_id, "Name": "Importer"}.items() <= next(
+        item for item in items if item["Id"] == item_id).items()
