@@ -1,6 +1,7 @@
 """Benchmark: the ERP Sync Connector at N companies, SuperOffice's engine played from outside.
 
-Starts an Odoo 19 server on a fresh database with the addon installed (PostgreSQL from the PG*
+Starts an Odoo server (the series of ``ODOO_SERIES``, 19.0 by default) on a fresh database with
+the addon installed (PostgreSQL from the PG*
 variables, else a throwaway cluster; ``scripts/odoo_env``), fills it with N companies by SQL
 (copies of one company made through the ORM, written ``--per-instant`` at a time with the same
 write date, as records written in one transaction are; then ``VACUUM ANALYZE``, so that no
@@ -285,7 +286,7 @@ def main():
     args = parser.parse_args()
     found = odoo_env.find_odoo()
     if not found:
-        raise SystemExit("no Odoo 19 found (set ODOO_PYTHON, and ODOO_PATH for a source tree)")
+        raise SystemExit("no Odoo found (set ODOO_PYTHON, and ODOO_PATH for a source tree)")
     python, odoo_path, _version = found
     with contextlib.ExitStack() as stack:
         pg = stack.enter_context(odoo_env.postgres())
