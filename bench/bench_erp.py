@@ -1,8 +1,8 @@
 """Benchmark: the ERP Sync Connector at N companies, SuperOffice's engine played from outside.
 
 Starts an Odoo server (the series of ``ODOO_SERIES``, 19.0 by default) on a fresh database with
-the addon installed (PostgreSQL from the PG*
-variables, else a throwaway cluster; ``scripts/odoo_env``), fills it with N companies by SQL
+the addon installed (PostgreSQL from the PG* variables, else a throwaway cluster;
+``scripts/odoo_env``), fills it with N companies by SQL
 (copies of one company made through the ORM, written ``--per-instant`` at a time with the same
 write date, as records written in one transaction are; then ``VACUUM ANALYZE``, so that no
 autovacuum of the fill runs during the polls), and prints, in one run:
