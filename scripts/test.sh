@@ -45,8 +45,10 @@ for other in "${series[@]:1}"; do
     ODOO_SERIES=$other step "end to end $other" pure_suite tests/e2e
 done
 # The addon's wheel (whool) and the simulator's: contents listed and checked; with an Odoo,
-# installed into an environment layered on it and the addon installed from there.
-step "wheel" "$PY" scripts/wheel_check.py
+# installed into an environment layered on it and the addon installed from there (each series).
+for each in "${series[@]}"; do
+    ODOO_SERIES=$each step "wheel${series[1]:+ $each}" "$PY" scripts/wheel_check.py
+done
 step "odoo suite" "$PY" scripts/odoo_suite.py
 
 echo
