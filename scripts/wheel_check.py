@@ -15,8 +15,8 @@ finding and a summary; exit status 1 when a check fails.
    ``odoo/__init__.py`` (``odoo`` and ``odoo.addons`` must stay namespace packages). The metadata
    names ``odoo-addon-superoffice_connector``, the manifest's version and Odoo series and the
    manifest's Python dependencies.
-3. Where an Odoo of ``ODOO_SERIES`` is found (``odoo_env.find_odoo``, never provisioned here): a virtual
-   environment layered on that Odoo's environment (a ``.pth`` adds its site-packages and source
+3. Where an Odoo of the series ``ODOO_SERIES`` names is found (``odoo_env.find_odoo``, never
+   provisioned here): a throwaway virtual environment layered on that Odoo's environment (a ``.pth`` adds its site-packages and source
    tree after the new environment's own), ``pip install --no-deps`` of both wheels into it
    (``--no-deps``: an Odoo run from its source tree has no ``odoo`` distribution to satisfy the
    wheel's ``odoo==19.0.*``; the other requirements are checked to be installed instead), a check
