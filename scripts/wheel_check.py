@@ -16,10 +16,11 @@ finding and a summary; exit status 1 when a check fails.
    names ``odoo-addon-superoffice_connector``, the manifest's version and Odoo series and the
    manifest's Python dependencies.
 3. Where an Odoo of the series ``ODOO_SERIES`` names is found (``odoo_env.find_odoo``, never
-   provisioned here): a throwaway virtual environment layered on that Odoo's environment (a ``.pth`` adds its site-packages and source
-   tree after the new environment's own), ``pip install --no-deps`` of both wheels into it
-   (``--no-deps``: an Odoo run from its source tree has no ``odoo`` distribution to satisfy the
-   wheel's ``odoo==19.0.*``; the other requirements are checked to be installed instead), a check
+   provisioned here): a throwaway virtual environment layered on that Odoo's environment (a
+   ``.pth`` adds its site-packages and source tree after the new environment's own),
+   ``pip install --no-deps`` of both wheels into it (``--no-deps``: an Odoo run from its source
+   tree has no ``odoo`` distribution to satisfy the wheel's ``odoo==19.0.*``; the other
+   requirements are checked to be installed instead), a check
    that ``odoo.addons.superoffice_connector`` resolves into that environment, then Odoo installs
    the addon in a fresh database with an addons path of Odoo's own folders only (the repository
    is neither on it nor on ``PYTHONPATH``) and runs ``SMOKE_TAGS``. Without an Odoo:
