@@ -50,10 +50,6 @@ class Associates:
     def all(self):
         return self.copy.value()
 
-    def refresh(self):
-        """Read the users from SuperOffice and share them."""
-        return self.copy.refresh()
-
     def reread(self):
         """A user is missing: read the users again if the copy is old (see
         :meth:`.shared.SharedCopy.reread`). True when the copy changed."""
@@ -141,7 +137,7 @@ class OwnerLookup:
     def _reread(self):
         if not self.associates.reread():
             return False
-        self._index = None
+        self._index = None  # built again from the new copy
         return True
 
     def _associate_index(self):

@@ -52,10 +52,6 @@ class ListItems:
             found = _find(copy.value(), name)
         return found
 
-    def refresh(self, list_name):
-        """Read the list from SuperOffice and share it; returns ``{name: id}``."""
-        return self._copy(list_name).refresh()
-
     def _copy(self, list_name):
         key = list_name.lower()
         if key not in self.copies:

@@ -87,10 +87,9 @@ class SharedCopy:
     whether another instance or process shared a newer copy meanwhile. With ``fresh`` (a
     person's own action: Sync now, a wizard) it reads again whatever the copy's age, once per
     instance, so that what an administrator just added in SuperOffice is found at once. A
-    re-read that fails
-    keeps the copy (a name missing from it stays missing: the caller holds its value, the
-    sync goes on) and is not tried again by this instance within the interval. The first
-    read, when there is no copy at all, raises its error: nothing is known."""
+    re-read that fails keeps the copy (a name missing from it stays missing: the caller holds
+    its value, the sync goes on) and is not tried again by this instance within the interval.
+    The first read, when there is no copy at all, raises its error: nothing is known."""
 
     def __init__(self, client, name, key, read, fresh=False):
         self.client = client
@@ -119,14 +118,16 @@ class SharedCopy:
         """The copy lacks a name: take a newer shared copy, or read SuperOffice again when the
         copy is old (see the class). True when the copy changed."""
         now = time.time()
+        changed = False
         if self.fresh:
-            if self.tried_at:
+            if self.tried_at:  # read once already for this action
                 return False
-        elif self._recent(self.read_at, now) or self._recent(self.tried_at, now):
-            return False
-        changed = self._take_shared(newer_than=self.read_at)
-        if changed and self._recent(self.read_at, now) and not self.fresh:
-            return True
+        else:
+            if self._recent(self.read_at, now) or self._recent(self.tried_at, now):
+                return False
+            changed = self._take_shared(newer_than=self.read_at)
+            if changed and self._recent(self.read_at, now):
+                return True
         try:
             self.refresh()
         except SuperOfficeError as error:

@@ -137,13 +137,12 @@ class ActorType:
             return None
         return query.from_clause, query.where_clause
 
-    def changed_ids(self, since, after_id, horizon, limit, base=()):
+    def changed_ids(self, base, since, after_id, horizon, limit):
         """Ids of the records written from ``since`` (and, if ``after_id``, after the record
         ``(since, after_id)`` in (write date, id) order) and before ``horizon`` (if any), in
-        that order, among ``base`` (:meth:`changes_base`, built here when not given).
+        that order, among ``base`` (:meth:`changes_base`).
         One index range scan (``superoffice_erp_connection._auto_init``): no cost that grows
         with the table."""
-        base = self.changes_base() if base == () else base
         Model = self.env[self.model]
         Model.check_access("read")
         if base is None:

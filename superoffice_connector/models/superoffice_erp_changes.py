@@ -101,12 +101,13 @@ class SuperofficeErpChanges(models.AbstractModel):
             changes = self.with_env(self.env(cr=cr))
             actor.env = changes.env
             return changes._erp_changes(
-                params, actor, moment, after_id if exact else 0, horizon, limit, budget, base)
+                params, actor, base, moment, after_id if exact else 0, horizon, limit, budget)
 
-    def _erp_changes(self, params, actor, since, after_id, horizon, limit, budget, base=()):
-        """The answer of GetActorsByTimestamp: the records of ``actor`` from ``since`` (after
-        ``after_id`` in it) and before ``horizon``, at most ``limit`` and ``budget`` bytes."""
-        ids = actor.changed_ids(since, after_id, horizon, limit + 1, base)
+    def _erp_changes(self, params, actor, base, since, after_id, horizon, limit, budget):
+        """The answer of GetActorsByTimestamp: the records of ``actor`` among ``base``
+        (``_erp_changes_base``) from ``since`` (after ``after_id`` in it) and before ``horizon``,
+        at most ``limit`` and ``budget`` bytes."""
+        ids = actor.changed_ids(base, since, after_id, horizon, limit + 1)
         records = actor.env[actor.model].browse(ids[:limit])
         actors = self._erp_actors(actor, records, params["FieldKeys"], room=budget)
         result = Result()

@@ -202,15 +202,9 @@ class SuperofficeErpConnection(models.Model):
         """The environment of the connection's user in its company only."""
         self.ensure_one()
         user = self.user_id
-        # the user's language without reading the whole user and partner (every call): read
-        # with the key (_from_key), else here
-        lang = self.env.context.get("superoffice_erp_lang")
-        if not lang:
-            self.env["res.partner"].flush_model(["lang"])
-            rows = self.env.execute_query(SQL(
-                "SELECT p.lang FROM res_users u JOIN res_partner p ON p.id = u.partner_id "
-                "WHERE u.id = %s", user.id))
-            lang = (rows and rows[0][0]) or "en_US"
+        # the user's language comes with the key (_from_key), without reading the whole user
+        # and partner on every call
+        lang = self.env.context.get("superoffice_erp_lang") or user.lang or "en_US"
         return self.env(user=user, su=False, context=dict(
             self.env.context, allowed_company_ids=[self.company_id.id], lang=lang,
             active_test=True,

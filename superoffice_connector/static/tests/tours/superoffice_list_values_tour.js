@@ -51,21 +51,7 @@ registry.category("web_tour.tours").add("superoffice_list_values_tour", {
             trigger: ".o-autocomplete--dropdown-item:contains('Kari Nordmann')",
             run: "click",
         },
-        {
-            trigger: ".o_form_button_save",
-            run: "click",
-        },
-        {
-            trigger: ".o_form_saved",
-        },
-        {
-            trigger: ".o_notebook a[name='superoffice']",
-            run: "click",
-        },
-        {
-            trigger: "button[name='action_superoffice_sync_now']",
-            run: "click",
-        },
+        ...saveAndSyncNow(),
         {
             trigger: ".o_notification:contains('Sent to SuperOffice: Owner.')",
         },
@@ -97,6 +83,13 @@ function chooseCategory(from, to) {
         {
             trigger: `.o_field_widget[name='category_id']:not(:has(.o_tag:contains('${from}'))) .o_tag:contains('${to}')`,
         },
+        ...saveAndSyncNow(),
+    ];
+}
+
+/** Save the form, open its SuperOffice tab and press Sync now. */
+function saveAndSyncNow() {
+    return [
         {
             trigger: ".o_form_button_save",
             run: "click",
